@@ -1,0 +1,1 @@
+"""Fieldline: the web backend (Litestar) of the field-service CRM."""

@@ -1,0 +1,107 @@
+"""Who may see and change what: every access rule of Fieldline lives here and nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
+
+from backend.errors import Forbidden, NotFound, Unauthorized
+from backend.staff.tables import Role
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.REP, Role.ENGINEER)
+MANAGERS = (Role.ADMIN, Role.SUPERVISOR)
+SELLERS = (Role.ADMIN, Role.SUPERVISOR, Role.REP)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in staff member a request acts for."""
+
+    id: int
+    name: str
+    role: Role
+    session_uid: str
+    csrf_token: str
+    via_cookie: bool
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in MANAGERS
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    user = connection.scope.get("user")
+    return user if isinstance(user, Principal) else None
+
+
+def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    principal = principal_of(connection)
+    if principal is None:
+        raise Unauthorized("Authentication required")
+    return principal
+
+
+def allow(*roles: Role) -> Guard:
+    """A guard letting in signed-in staff of the given roles: 401 anonymous, 403 other roles."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if current(connection).role not in roles:
+            raise Forbidden("Your role may not do this")
+
+    return guard
+
+
+signed_in = allow(*STAFF)
+
+
+# --- accounts: managers see all; a rep sees his own and the public pool (no owner) --------------
+
+
+def account_visibility(principal: Principal, first_arg: int) -> tuple[str, list[Any]]:
+    """A SQL condition on alias `a` selecting the accounts principal may read, and its args."""
+    if principal.is_manager:
+        return "TRUE", []
+    if principal.role == Role.REP:
+        return f"(a.owner = ${first_arg} OR a.owner IS NULL)", [principal.id]
+    return "FALSE", []
+
+
+def check_account_read(principal: Principal, owner_id: int | None) -> None:
+    if principal.is_manager:
+        return
+    if principal.role == Role.REP and owner_id in (None, principal.id):
+        return
+    raise NotFound("Account not found")
+
+
+def check_account_write(principal: Principal, owner_id: int | None) -> None:
+    check_account_read(principal, owner_id)
+    if not principal.is_manager and owner_id != principal.id:
+        raise Forbidden("Claim the account from the pool before changing it")
+
+
+def check_owner_assignment(principal: Principal, new_owner_id: int | None) -> None:
+    """Managers hand accounts to anyone; a rep may only keep an account himself."""
+    if not principal.is_manager and new_owner_id != principal.id:
+        raise Forbidden("Only supervisors and admins assign accounts to others or the pool")
+
+
+# --- users and engineers -----------------------------------------------------------------------
+
+
+def check_user_read(principal: Principal, user_id: int) -> None:
+    if principal.is_manager or principal.id == user_id:
+        return
+    raise NotFound("User not found")
+
+
+def check_stock_read(principal: Principal, engineer_id: int) -> None:
+    if principal.is_manager or principal.id == engineer_id:
+        return
+    raise NotFound("Engineer not found")

@@ -1,0 +1,72 @@
+"""create_app(): the Litestar application with every controller, the PWA pages and the schema."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from backend import db
+from backend.auth import SessionAuthentication
+from backend.customers.controllers import CUSTOMER_CONTROLLERS
+from backend.errors import EXCEPTION_HANDLERS
+from backend.staff.controllers import AuthController, MeController, UserController
+from pwa.pages import PAGE_CONTROLLERS, STATIC_FILES, template_config
+
+
+class MigrationsPending(RuntimeError):
+    """The database is behind the code: run `fieldline migrate` first."""
+
+
+@asynccontextmanager
+async def database(app: Litestar) -> AsyncIterator[None]:
+    db.configure()
+    pending = await db.pending_migrations()
+    if pending:
+        raise MigrationsPending(
+            f"the database is {len(pending)} migration(s) behind ({', '.join(pending)}); "
+            "run `fieldline migrate` and start again"
+        )
+    await db.open_pool()
+    try:
+        yield
+    finally:
+        await db.close_pool()
+
+
+def create_app() -> Litestar:
+    return Litestar(
+        route_handlers=[
+            AuthController,
+            MeController,
+            UserController,
+            *CUSTOMER_CONTROLLERS,
+            *PAGE_CONTROLLERS,
+            STATIC_FILES,
+        ],
+        lifespan=[database],
+        middleware=[DefineMiddleware(SessionAuthentication, exclude=["^/static/"])],
+        exception_handlers=EXCEPTION_HANDLERS,
+        template_config=template_config(),
+        openapi_config=OpenAPIConfig(
+            title="Fieldline API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer"),
+                    "cookie": SecurityScheme(
+                        type="apiKey", name="fl_session", security_scheme_in="cookie"
+                    ),
+                }
+            ),
+            security=[{"bearer": []}, {"cookie": []}],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,1 @@
+"""Customers: accounts, contacts, products, parts, stock and installed devices."""

@@ -1,0 +1,194 @@
+"""HTTP API of the customer base: accounts, contacts, products, parts, van stock, devices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.params import Parameter
+
+from backend.access import MANAGERS, SELLERS, allow, check_stock_read, current, signed_in
+from backend.customers import qr, service
+from backend.customers.schemas import (
+    AccountIn,
+    AccountOut,
+    AccountPatch,
+    ContactIn,
+    ContactOut,
+    DeviceIn,
+    DeviceOut,
+    PartIn,
+    PartOut,
+    ProductIn,
+    ProductOut,
+    StockIn,
+    StockOut,
+)
+from backend.customers.tables import Grade
+from backend.schemas import Id, Limit, Offset, Page
+from backend.staff.tables import Role
+
+Query = str | None
+
+
+class AccountController(Controller):
+    path = "/api/accounts"
+    tags = ["customers"]
+    guards = [allow(*SELLERS)]
+
+    @post("")
+    async def create(
+        self, request: Request[Any, Any, Any], data: AccountIn, force: bool = False
+    ) -> AccountOut:
+        """Create an account; a likely duplicate (same phone or name) is a 409 unless force."""
+        return await service.create_account(current(request), data, force)
+
+    @get("")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        q: Query = Parameter(default=None, max_length=100),
+        grade: Grade | None = None,
+        owner_id: Id | None = None,
+        pool: bool | None = None,
+        vip: bool | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[AccountOut]:
+        return await service.list_accounts(
+            current(request),
+            q=q,
+            grade=grade.value if grade else None,
+            owner_id=owner_id,
+            pool=pool,
+            vip=vip,
+            limit=limit,
+            offset=offset,
+        )
+
+    @get("/{account_id:int}")
+    async def show(self, request: Request[Any, Any, Any], account_id: Id) -> AccountOut:
+        return await service.get_account(current(request), account_id)
+
+    @patch("/{account_id:int}")
+    async def update(
+        self, request: Request[Any, Any, Any], account_id: Id, data: AccountPatch
+    ) -> AccountOut:
+        return await service.update_account(current(request), account_id, data)
+
+    @get("/{account_id:int}/contacts")
+    async def contacts(self, request: Request[Any, Any, Any], account_id: Id) -> list[ContactOut]:
+        return await service.list_contacts(current(request), account_id)
+
+
+class ContactController(Controller):
+    path = "/api/contacts"
+    tags = ["customers"]
+    guards = [allow(*SELLERS)]
+
+    @post("")
+    async def create(self, request: Request[Any, Any, Any], data: ContactIn) -> ContactOut:
+        return await service.create_contact(current(request), data)
+
+
+class CatalogueController(Controller):
+    """Products (models) and parts: every staff member reads, admins maintain."""
+
+    path = "/api"
+    tags = ["catalogue"]
+    guards = [signed_in]
+
+    @post("/products", guards=[allow(Role.ADMIN)])
+    async def create_product(self, data: ProductIn) -> ProductOut:
+        return await service.create_product(data)
+
+    @get("/products")
+    async def products(
+        self,
+        q: Query = Parameter(default=None, max_length=100),
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[ProductOut]:
+        return await service.list_products(q, limit, offset)
+
+    @post("/parts", guards=[allow(Role.ADMIN)])
+    async def create_part(self, data: PartIn) -> PartOut:
+        return await service.create_part(data)
+
+    @get("/parts")
+    async def parts(
+        self,
+        q: Query = Parameter(default=None, max_length=100),
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[PartOut]:
+        return await service.list_parts(q, limit, offset)
+
+
+class StockController(Controller):
+    path = "/api/engineers/{engineer_id:int}/stock"
+    tags = ["catalogue"]
+    guards = [signed_in]
+
+    @get("")
+    async def show(self, request: Request[Any, Any, Any], engineer_id: Id) -> StockOut:
+        check_stock_read(current(request), engineer_id)
+        return await service.get_stock(engineer_id)
+
+    @put("", guards=[allow(*MANAGERS)])
+    async def replace(self, engineer_id: Id, data: StockIn) -> StockOut:
+        """Set the van's stock to exactly these quantities (after a count or a refill)."""
+        return await service.set_stock(engineer_id, data)
+
+
+class DeviceController(Controller):
+    path = "/api/devices"
+    tags = ["devices"]
+    guards = [allow(*SELLERS)]
+
+    @post("", guards=[allow(*MANAGERS)])
+    async def create(self, data: DeviceIn) -> DeviceOut:
+        return await service.create_device(data)
+
+    @get("")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        account_id: Id | None = None,
+        product_id: Id | None = None,
+        serial: Query = Parameter(default=None, max_length=80),
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[DeviceOut]:
+        return await service.list_devices(
+            current(request),
+            account_id=account_id,
+            product_id=product_id,
+            serial=serial,
+            limit=limit,
+            offset=offset,
+        )
+
+    @get("/{device_id:int}")
+    async def show(self, request: Request[Any, Any, Any], device_id: Id) -> DeviceOut:
+        return await service.get_device(current(request), device_id)
+
+    @get("/{device_id:int}/qr.svg", guards=[allow(*MANAGERS)], media_type="image/svg+xml")
+    async def qr_code(self, device_id: Id) -> Response[str]:
+        """The sticker's QR code: an SVG of the device's customer URL."""
+        device = await service.get_device(None, device_id)
+        return Response(qr.qr_svg(device.qr_url), media_type="image/svg+xml")
+
+    @post("/{device_id:int}/qr/rotate", guards=[allow(Role.ADMIN)], status_code=200)
+    async def rotate(self, device_id: Id) -> DeviceOut:
+        """Issue a new QR token: the old sticker stops working (lost or copied sticker)."""
+        return await service.rotate_qr(device_id)
+
+
+CUSTOMER_CONTROLLERS = [
+    AccountController,
+    ContactController,
+    CatalogueController,
+    StockController,
+    DeviceController,
+]

@@ -1,0 +1,54 @@
+"""Normalised keys for the duplicate-account check (防撞单): phone digits and bare company names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_DIGIT = re.compile(r"\D")
+# Anything that is not a letter or digit (after NFKC, full-width forms are already half-width).
+_SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
+_LEGAL_WORDS = {
+    "co",
+    "company",
+    "ltd",
+    "limited",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "llc",
+    "plc",
+    "gmbh",
+    "pte",
+}
+_LEGAL_SUFFIXES_ZH = ("股份有限公司", "有限责任公司", "有限公司", "公司")
+
+
+def normalise_phone(phone: str | None) -> str | None:
+    """Digits only, without the +86 / 0086 country prefix; None when nothing is left."""
+    if not phone:
+        return None
+    digits = _NON_DIGIT.sub("", phone)
+    stripped = phone.strip()
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif stripped.startswith("+86") or (digits.startswith("86") and len(digits) == 13):
+        digits = digits[2:]
+    return digits or None
+
+
+def normalise_name(name: str) -> str:
+    """Case-, space-, punctuation- and width-blind name with legal-form suffixes removed."""
+    words = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", name).casefold()) if w]
+    while len(words) > 1 and words[-1] in _LEGAL_WORDS:
+        words.pop()
+    key = "".join(words)
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _LEGAL_SUFFIXES_ZH:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key = key[: -len(suffix)]
+                stripped = True
+    return key

@@ -1,0 +1,158 @@
+"""Request and response shapes of the customer base API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from backend.customers.tables import Grade
+from backend.schemas import Email, Id, Input, Lat, Lng, Name, Phone, ShortText
+
+Sku = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+]
+Serial = Annotated[str, msgspec.Meta(min_length=1, max_length=80, pattern=r"^\S(.*\S)?$")]
+Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+Price = Annotated[Decimal, msgspec.Meta(ge=0, le=1_000_000_000)]
+Qty = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
+Source = Annotated[str, msgspec.Meta(max_length=40)]
+
+
+class AccountIn(Input):
+    name: Name
+    phone: Phone | None = None
+    grade: Grade = Grade.C
+    vip: bool = False
+    address: ShortText | None = None
+    lat: Lat | None = None
+    lng: Lng | None = None
+    owner_id: Id | None = None
+    source: Source | None = None
+
+
+class AccountPatch(Input):
+    name: Name | UnsetType = UNSET
+    phone: Phone | UnsetType | None = UNSET
+    grade: Grade | UnsetType = UNSET
+    vip: bool | UnsetType = UNSET
+    address: ShortText | UnsetType | None = UNSET
+    lat: Lat | UnsetType | None = UNSET
+    lng: Lng | UnsetType | None = UNSET
+    owner_id: Id | UnsetType | None = UNSET
+    source: Source | UnsetType | None = UNSET
+
+
+class AccountOut(msgspec.Struct):
+    id: int
+    name: str
+    phone: str | None
+    grade: Grade
+    vip: bool
+    owner_id: int | None
+    owner_name: str | None
+    pool: bool
+    address: str | None
+    lat: float | None
+    lng: float | None
+    source: str | None
+    last_contacted_at: datetime | None
+    created_at: datetime
+
+
+class ContactIn(Input):
+    account_id: Id
+    name: Name
+    title: ShortText | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    decision_maker: bool = False
+
+
+class ContactOut(msgspec.Struct):
+    id: int
+    account_id: int
+    name: str
+    title: str | None
+    phone: str | None
+    email: str | None
+    decision_maker: bool
+
+
+class ProductIn(Input):
+    sku: Sku
+    name: Name
+    category: ShortText | None = None
+    required_skill: Skill | None = None
+    warranty_months: Annotated[int, msgspec.Meta(ge=0, le=240)] = 12
+
+
+class ProductOut(msgspec.Struct):
+    id: int
+    sku: str
+    name: str
+    category: str | None
+    required_skill: str | None
+    warranty_months: int
+
+
+class PartIn(Input):
+    sku: Sku
+    name: Name
+    price: Price | None = None
+
+
+class PartOut(msgspec.Struct):
+    id: int
+    sku: str
+    name: str
+    price: Decimal | None
+
+
+class StockItemIn(Input):
+    part_id: Id
+    qty: Qty
+
+
+class StockIn(Input):
+    items: Annotated[list[StockItemIn], msgspec.Meta(max_length=1000)]
+
+
+class StockItemOut(msgspec.Struct):
+    part_id: int
+    sku: str
+    name: str
+    qty: int
+
+
+class StockOut(msgspec.Struct):
+    engineer_id: int
+    items: list[StockItemOut]
+
+
+class DeviceIn(Input):
+    account_id: Id
+    product_id: Id
+    serial: Serial
+    installed_on: date | None = None
+    lat: Lat | None = None
+    lng: Lng | None = None
+
+
+class DeviceOut(msgspec.Struct):
+    id: int
+    account_id: int
+    account_name: str
+    product_id: int
+    product_sku: str
+    product_name: str
+    serial: str
+    installed_on: date | None
+    warranty_until: date | None
+    in_warranty: bool
+    lat: float | None
+    lng: float | None
+    qr_url: str

@@ -1,0 +1,429 @@
+"""Customer base: accounts with the duplicate check, contacts, catalogue, van stock, devices."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime
+from typing import Any
+
+import asyncpg
+from msgspec import UNSET, structs
+
+from backend import db
+from backend.access import (
+    Principal,
+    account_visibility,
+    check_account_read,
+    check_account_write,
+    check_owner_assignment,
+)
+from backend.customers import qr
+from backend.customers.dedupe import normalise_name, normalise_phone
+from backend.customers.schemas import (
+    AccountIn,
+    AccountOut,
+    AccountPatch,
+    ContactIn,
+    ContactOut,
+    DeviceIn,
+    DeviceOut,
+    PartIn,
+    PartOut,
+    ProductIn,
+    ProductOut,
+    StockIn,
+    StockItemOut,
+    StockOut,
+)
+from backend.errors import Conflict, Invalid, NotFound
+from backend.schemas import Page
+from backend.staff.tables import Role
+
+ACCOUNT_SELECT = """
+SELECT a.id, a.name, a.phone, a.grade, a.vip, a.owner AS owner_id, u.name AS owner_name,
+       a.owner IS NULL AS pool, a.address, a.lat, a.lng, a.source, a.last_contacted_at, a.created_at
+FROM account a LEFT JOIN app_user u ON u.id = a.owner"""
+
+
+def _out(cls: Any, row: asyncpg.Record) -> Any:
+    return cls(**{k: row[k] for k in cls.__struct_fields__})
+
+
+async def _page(
+    cls: Any, select: str, where: str, args: list[Any], order: str, limit: int, offset: int
+) -> Page[Any]:
+    rows, total = await db.fetch_page(select, where, args, order, limit, offset)
+    return Page(items=[_out(cls, r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+async def _check_owner_exists(owner_id: int | None) -> None:
+    if owner_id is None:
+        return
+    role = await db.fetchval("SELECT role FROM app_user WHERE id = $1 AND active", owner_id)
+    if role is None:
+        raise Invalid("owner_id", "no active user with this id")
+    if role not in (Role.REP.value, Role.SUPERVISOR.value, Role.ADMIN.value):
+        raise Invalid("owner_id", "accounts are owned by reps, supervisors or admins")
+
+
+async def find_duplicate(name: str, phone: str | None, exclude_id: int | None = None) -> int | None:
+    phone_key = normalise_phone(phone)
+    return await db.fetchval(
+        """SELECT id FROM account
+           WHERE (name_key = $1 OR ($2::text IS NOT NULL AND phone_key = $2))
+             AND id IS DISTINCT FROM $3
+           ORDER BY id LIMIT 1""",
+        normalise_name(name),
+        phone_key,
+        exclude_id,
+    )
+
+
+async def _lock_keys(name: str, phone: str | None) -> None:
+    """Serialises creates of the same name or phone, so two reps cannot both slip past the check."""
+    for key in ("n:" + normalise_name(name), "p:" + (normalise_phone(phone) or "")):
+        if key not in ("n:", "p:"):
+            await db.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
+
+
+async def create_account(principal: Principal, data: AccountIn, force: bool) -> AccountOut:
+    owner_id = data.owner_id
+    if owner_id is None and principal.role == Role.REP:
+        owner_id = principal.id
+    check_owner_assignment(principal, owner_id)
+    await _check_owner_exists(owner_id)
+    if not normalise_name(data.name):
+        raise Invalid("name", "must contain letters or digits")
+    async with db.engine.transaction():
+        await _lock_keys(data.name, data.phone)
+        if not force:
+            duplicate = await find_duplicate(data.name, data.phone)
+            if duplicate is not None:
+                raise Conflict(
+                    "A likely duplicate account exists (same phone or name); "
+                    "use ?force=true to create anyway",
+                    duplicate_of=duplicate,
+                )
+        account_id = await db.fetchval(
+            """INSERT INTO account (name, name_key, phone, phone_key, grade, vip, owner, address,
+                   lat, lng, source, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING id""",
+            data.name.strip(),
+            normalise_name(data.name),
+            data.phone,
+            normalise_phone(data.phone),
+            data.grade.value,
+            data.vip,
+            owner_id,
+            data.address,
+            data.lat,
+            data.lng,
+            data.source,
+        )
+    return await get_account(principal, account_id)
+
+
+async def _account_owner(account_id: int) -> int | None:
+    row = await db.fetchrow("SELECT owner FROM account WHERE id = $1", account_id)
+    if row is None:
+        raise NotFound("Account not found")
+    return row["owner"]
+
+
+async def get_account(principal: Principal, account_id: int) -> AccountOut:
+    check_account_read(principal, await _account_owner(account_id))
+    row = await db.fetchrow(f"{ACCOUNT_SELECT} WHERE a.id = $1", account_id)
+    assert row is not None
+    return _out(AccountOut, row)
+
+
+async def list_accounts(
+    principal: Principal,
+    *,
+    q: str | None,
+    grade: str | None,
+    owner_id: int | None,
+    pool: bool | None,
+    vip: bool | None,
+    limit: int,
+    offset: int,
+) -> Page[AccountOut]:
+    visible, args = account_visibility(principal, 1)
+    where = [visible]
+    if q:
+        args.append(f"%{normalise_name(q) or q.lower()}%")
+        n = len(args)
+        where.append(f"(a.name_key LIKE ${n} OR a.phone_key LIKE ${n} OR lower(a.name) LIKE ${n})")
+    for column, value in (("a.grade", grade), ("a.owner", owner_id), ("a.vip", vip)):
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = ${len(args)}")
+    if pool is not None:
+        where.append("a.owner IS NULL" if pool else "a.owner IS NOT NULL")
+    return await _page(AccountOut, ACCOUNT_SELECT, " AND ".join(where), args, "a.id", limit, offset)
+
+
+async def update_account(principal: Principal, account_id: int, patch: AccountPatch) -> AccountOut:
+    changes: dict[str, Any] = {k: v for k, v in structs.asdict(patch).items() if v is not UNSET}
+    async with db.engine.transaction():
+        owner = await db.fetchrow(
+            "SELECT owner, name, phone FROM account WHERE id = $1 FOR UPDATE", account_id
+        )
+        if owner is None:
+            raise NotFound("Account not found")
+        check_account_write(principal, owner["owner"])
+        if "owner_id" in changes:
+            check_owner_assignment(principal, changes["owner_id"])
+            await _check_owner_exists(changes["owner_id"])
+            changes["owner"] = changes.pop("owner_id")
+        if "name" in changes:
+            if not normalise_name(changes["name"]):
+                raise Invalid("name", "must contain letters or digits")
+            changes["name_key"] = normalise_name(changes["name"])
+        if "phone" in changes:
+            changes["phone_key"] = normalise_phone(changes["phone"])
+        if "grade" in changes:
+            changes["grade"] = changes["grade"].value
+        if changes:
+            sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(changes, start=2))
+            await db.execute(
+                f"UPDATE account SET {sets} WHERE id = $1", account_id, *changes.values()
+            )
+    return await get_account(principal, account_id)
+
+
+# --- contacts ----------------------------------------------------------------------------------
+
+
+async def create_contact(principal: Principal, data: ContactIn) -> ContactOut:
+    check_account_write(principal, await _account_owner(data.account_id))
+    row = await db.fetchrow(
+        """INSERT INTO contact (account, name, title, phone, email, decision_maker)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           RETURNING id, account AS account_id, name, title, phone, email, decision_maker""",
+        data.account_id,
+        data.name,
+        data.title,
+        data.phone,
+        data.email,
+        data.decision_maker,
+    )
+    assert row is not None
+    return _out(ContactOut, row)
+
+
+async def list_contacts(principal: Principal, account_id: int) -> list[ContactOut]:
+    check_account_read(principal, await _account_owner(account_id))
+    rows = await db.fetch(
+        """SELECT id, account AS account_id, name, title, phone, email, decision_maker
+           FROM contact WHERE account = $1 ORDER BY decision_maker DESC, id""",
+        account_id,
+    )
+    return [_out(ContactOut, r) for r in rows]
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+
+async def _insert_unique(sql: str, *args: Any) -> asyncpg.Record:
+    try:
+        row = await db.fetchrow(sql, *args)
+    except asyncpg.UniqueViolationError as exc:
+        raise Conflict("This SKU exists already", field="sku") from exc
+    assert row is not None
+    return row
+
+
+async def create_product(data: ProductIn) -> ProductOut:
+    row = await _insert_unique(
+        """INSERT INTO product (sku, name, category, required_skill, warranty_months)
+           VALUES ($1, $2, $3, $4, $5) RETURNING *""",
+        data.sku,
+        data.name,
+        data.category,
+        data.required_skill,
+        data.warranty_months,
+    )
+    return _out(ProductOut, row)
+
+
+async def list_products(q: str | None, limit: int, offset: int) -> Page[ProductOut]:
+    args: list[Any] = [f"%{q.lower()}%"] if q else []
+    where = "(lower(sku) LIKE $1 OR lower(name) LIKE $1)" if q else "TRUE"
+    return await _page(ProductOut, "SELECT * FROM product", where, args, "id", limit, offset)
+
+
+async def create_part(data: PartIn) -> PartOut:
+    row = await _insert_unique(
+        "INSERT INTO part (sku, name, price) VALUES ($1, $2, $3) RETURNING *",
+        data.sku,
+        data.name,
+        data.price,
+    )
+    return _out(PartOut, row)
+
+
+async def list_parts(q: str | None, limit: int, offset: int) -> Page[PartOut]:
+    args: list[Any] = [f"%{q.lower()}%"] if q else []
+    where = "(lower(sku) LIKE $1 OR lower(name) LIKE $1)" if q else "TRUE"
+    return await _page(PartOut, "SELECT * FROM part", where, args, "id", limit, offset)
+
+
+# --- van stock ---------------------------------------------------------------------------------
+
+
+async def _check_engineer(engineer_id: int) -> None:
+    role = await db.fetchval("SELECT role FROM app_user WHERE id = $1", engineer_id)
+    if role != Role.ENGINEER.value:
+        raise NotFound("Engineer not found")
+
+
+async def get_stock(engineer_id: int) -> StockOut:
+    await _check_engineer(engineer_id)
+    rows = await db.fetch(
+        """SELECT p.id AS part_id, p.sku, p.name, s.qty FROM stock s JOIN part p ON p.id = s.part
+           WHERE s.engineer = $1 AND s.qty > 0 ORDER BY p.sku""",
+        engineer_id,
+    )
+    return StockOut(engineer_id=engineer_id, items=[_out(StockItemOut, r) for r in rows])
+
+
+async def set_stock(engineer_id: int, data: StockIn) -> StockOut:
+    """Replaces the van's stock with exactly the items given (a stock count)."""
+    part_ids = [item.part_id for item in data.items]
+    if len(set(part_ids)) != len(part_ids):
+        raise Invalid("items", "each part may appear once")
+    await _check_engineer(engineer_id)
+    async with db.engine.transaction():
+        known = {
+            r["id"] for r in await db.fetch("SELECT id FROM part WHERE id = ANY($1)", part_ids)
+        }
+        for i, item in enumerate(data.items):
+            if item.part_id not in known:
+                raise Invalid(f"items[{i}].part_id", "unknown part")
+        await db.execute("DELETE FROM stock WHERE engineer = $1", engineer_id)
+        async with db.connection() as conn:
+            await conn.executemany(
+                "INSERT INTO stock (part, engineer, qty) VALUES ($1, $2, $3)",
+                [(item.part_id, engineer_id, item.qty) for item in data.items if item.qty > 0],
+            )
+    return await get_stock(engineer_id)
+
+
+# --- devices -----------------------------------------------------------------------------------
+
+DEVICE_SELECT = """
+SELECT d.id, d.account AS account_id, a.name AS account_name, d.product AS product_id,
+       p.sku AS product_sku, p.name AS product_name, d.serial, d.installed_on, d.warranty_until,
+       d.lat, d.lng, d.qr_token, a.owner
+FROM device d JOIN account a ON a.id = d.account JOIN product p ON p.id = d.product"""
+
+
+def warranty_end(installed_on: date | None, months: int) -> date | None:
+    if installed_on is None:
+        return None
+    month_index = installed_on.month - 1 + months
+    year, month = installed_on.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(installed_on.day, calendar.monthrange(year, month)[1]))
+
+
+def device_out(row: asyncpg.Record) -> DeviceOut:
+    values = {k: row[k] for k in DeviceOut.__struct_fields__ if k not in ("qr_url", "in_warranty")}
+    until = row["warranty_until"]
+    return DeviceOut(
+        **values,
+        qr_url=qr.device_url(row["qr_token"]),
+        in_warranty=until is not None and until >= datetime.now(UTC).date(),
+    )
+
+
+async def create_device(data: DeviceIn) -> DeviceOut:
+    account = await db.fetchrow("SELECT lat, lng FROM account WHERE id = $1", data.account_id)
+    if account is None:
+        raise Invalid("account_id", "unknown account")
+    months = await db.fetchval("SELECT warranty_months FROM product WHERE id = $1", data.product_id)
+    if months is None:
+        raise Invalid("product_id", "unknown product")
+    if data.installed_on and data.installed_on > datetime.now(UTC).date():
+        raise Invalid("installed_on", "must not be in the future")
+    try:
+        device_id = await db.fetchval(
+            """INSERT INTO device (account, product, serial, installed_on, warranty_until, lat, lng,
+                   qr_token, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) RETURNING id""",
+            data.account_id,
+            data.product_id,
+            data.serial,
+            data.installed_on,
+            warranty_end(data.installed_on, months),
+            data.lat if data.lat is not None else account["lat"],
+            data.lng if data.lng is not None else account["lng"],
+            qr.new_token(),
+        )
+    except asyncpg.UniqueViolationError as exc:
+        raise Conflict(
+            "This product already has a device with this serial", field="serial"
+        ) from exc
+    return await get_device(None, device_id)
+
+
+async def get_device(principal: Principal | None, device_id: int) -> DeviceOut:
+    """The device, if principal may see its account (None: an internal call, no check)."""
+    row = await db.fetchrow(f"{DEVICE_SELECT} WHERE d.id = $1", device_id)
+    if row is None:
+        raise NotFound("Device not found")
+    if principal is not None:
+        check_account_read(principal, row["owner"])
+    return device_out(row)
+
+
+async def list_devices(
+    principal: Principal,
+    *,
+    account_id: int | None,
+    product_id: int | None,
+    serial: str | None,
+    limit: int,
+    offset: int,
+) -> Page[DeviceOut]:
+    visible, args = account_visibility(principal, 1)
+    where = [visible]
+    for column, value in (
+        ("d.account", account_id),
+        ("d.product", product_id),
+        ("d.serial", serial),
+    ):
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = ${len(args)}")
+    rows, total = await db.fetch_page(
+        DEVICE_SELECT, " AND ".join(where), args, "d.id", limit, offset
+    )
+    return Page(items=[device_out(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+async def devices_by_ids(ids: list[int]) -> list[DeviceOut]:
+    rows = await db.fetch(f"{DEVICE_SELECT} WHERE d.id = ANY($1) ORDER BY d.id", ids)
+    return [device_out(r) for r in rows]
+
+
+async def rotate_qr(device_id: int) -> DeviceOut:
+    """A new token for the sticker; the old one stops working at once."""
+    done = await db.fetchval(
+        "UPDATE device SET qr_token = $2, qr_rotated_at = now() WHERE id = $1 RETURNING id",
+        device_id,
+        qr.new_token(),
+    )
+    if done is None:
+        raise NotFound("Device not found")
+    return await get_device(None, device_id)
+
+
+async def device_by_token(token: str) -> DeviceOut:
+    row = await db.fetchrow(f"{DEVICE_SELECT} WHERE d.qr_token = $1", token)
+    if row is None:
+        raise NotFound("Unknown or revoked QR code")
+    return device_out(row)

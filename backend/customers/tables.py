@@ -1,0 +1,91 @@
+"""Tables of the customer base: accounts, contacts, products, parts, stock, devices."""
+
+from enum import StrEnum
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Numeric,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.staff.tables import User
+
+
+class Grade(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class Account(Table):
+    name = Varchar(length=200)
+    name_key = Varchar(length=200, index=True)  # normalised, for the duplicate check
+    phone = Varchar(length=40, null=True, default=None)
+    phone_key = Varchar(length=40, null=True, default=None, index=True)
+    grade = Varchar(length=1, choices=Grade, default=Grade.C)
+    vip = Boolean(default=False)
+    owner = ForeignKey(
+        references=User, null=True, default=None, index=True, on_delete=OnDelete.set_null
+    )
+    address = Varchar(length=300, null=True, default=None)
+    lat = DoublePrecision(null=True, default=None)
+    lng = DoublePrecision(null=True, default=None)
+    source = Varchar(length=40, null=True, default=None)
+    last_contacted_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Contact(Table):
+    account = ForeignKey(references=Account, null=False, index=True, on_delete=OnDelete.cascade)
+    name = Varchar(length=120)
+    title = Varchar(length=120, null=True, default=None)
+    phone = Varchar(length=40, null=True, default=None)
+    email = Varchar(length=254, null=True, default=None)
+    decision_maker = Boolean(default=False)
+
+
+class Product(Table):
+    sku = Varchar(length=60, unique=True)
+    name = Varchar(length=200)
+    category = Varchar(length=80, null=True, default=None)
+    required_skill = Varchar(length=60, null=True, default=None)
+    warranty_months = Integer(default=12)
+
+
+class Part(Table):
+    sku = Varchar(length=60, unique=True)
+    name = Varchar(length=200)
+    price = Numeric(digits=(12, 2), null=True, default=None)
+
+
+class Stock(Table):
+    """Parts held by an engineer's van, or by the warehouse when engineer is null."""
+
+    part = ForeignKey(references=Part, null=False, index=True, on_delete=OnDelete.cascade)
+    engineer = ForeignKey(
+        references=User, null=True, default=None, index=True, on_delete=OnDelete.cascade
+    )
+    qty = Integer(default=0)
+
+
+class Device(Table):
+    account = ForeignKey(references=Account, null=False, index=True, on_delete=OnDelete.restrict)
+    product = ForeignKey(references=Product, null=False, index=True, on_delete=OnDelete.restrict)
+    serial = Varchar(length=80)
+    installed_on = Date(null=True, default=None)
+    warranty_until = Date(null=True, default=None)
+    lat = DoublePrecision(null=True, default=None)
+    lng = DoublePrecision(null=True, default=None)
+    qr_token = Varchar(length=64, unique=True)
+    qr_rotated_at = Timestamptz(null=True, default=None)
+    notes = Text(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

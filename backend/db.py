@@ -1,0 +1,118 @@
+"""The PostgreSQL engine, the embedded server when no DATABASE_URL is set, and migrations."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from piccolo.engine.postgres import PostgresEngine
+
+from backend.settings import get_settings
+
+os.environ.setdefault("PICCOLO_CONF", "backend.piccolo_conf")
+
+# The DSN is filled in by `configure()`: the embedded server's address is known only at start.
+engine = PostgresEngine(config={})
+
+_embedded: Any = None
+
+
+def embedded_url(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL under data_dir; it keeps its data across runs."""
+    global _embedded
+    if _embedded is None:
+        import pgserver
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        _embedded = pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
+    return str(_embedded.get_uri())
+
+
+def configure(url: str | None = None) -> str:
+    """Point the engine at url, DATABASE_URL, or the embedded server, in that order."""
+    settings = get_settings()
+    dsn = url or settings.database_url or embedded_url(settings.data_dir)
+    engine.config = {"dsn": dsn}
+    return dsn
+
+
+async def open_pool() -> None:
+    if engine.pool is None:
+        await engine.start_connection_pool(min_size=1, max_size=10)
+
+
+async def close_pool() -> None:
+    if engine.pool is not None:
+        await engine.close_connection_pool()
+
+
+@asynccontextmanager
+async def connection() -> AsyncIterator[Any]:
+    """The connection of the current transaction, or one from the pool."""
+    tx = engine.current_transaction.get()
+    if tx is not None:
+        yield tx.connection
+        return
+    if engine.pool is None:
+        raise RuntimeError("the connection pool is not open")
+    async with engine.pool.acquire() as conn:
+        yield conn
+
+
+async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
+    async with connection() as conn:
+        return list(await conn.fetch(sql, *args))
+
+
+async def fetchrow(sql: str, *args: Any) -> asyncpg.Record | None:
+    async with connection() as conn:
+        return await conn.fetchrow(sql, *args)
+
+
+async def fetchval(sql: str, *args: Any) -> Any:
+    async with connection() as conn:
+        return await conn.fetchval(sql, *args)
+
+
+async def execute(sql: str, *args: Any) -> str:
+    async with connection() as conn:
+        return str(await conn.execute(sql, *args))
+
+
+async def fetch_page(
+    select: str, where: str, args: list[Any], order: str, limit: int, offset: int
+) -> tuple[list[asyncpg.Record], int]:
+    """One page of `select WHERE where` and the total count: the single pagination query shape."""
+    n = len(args)
+    rows = await fetch(
+        f"{select} WHERE {where} ORDER BY {order} LIMIT ${n + 1} OFFSET ${n + 2}",
+        *args,
+        limit,
+        offset,
+    )
+    total = await fetchval(f"SELECT count(*) FROM ({select} WHERE {where}) counted", *args)
+    return rows, int(total)
+
+
+async def pending_migrations() -> list[str]:
+    """Ids of migrations in migrations/ that this database has not run."""
+    from piccolo.apps.migrations.commands.check import CheckMigrationManager
+
+    statuses = await CheckMigrationManager(app_name="all").get_migration_statuses()
+    return [s.migration_id for s in statuses if not s.has_ran]
+
+
+async def migrate() -> list[str]:
+    """Run every pending migration; returns the ids that ran."""
+    from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
+
+    pending = await pending_migrations()
+    if pending:
+        result = await ForwardsMigrationManager(app_name="fieldline").run()
+        if not result.success:
+            raise RuntimeError(f"migration failed: {result.message}")
+    return pending

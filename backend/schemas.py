@@ -1,0 +1,31 @@
+"""Shapes shared by every domain: pagination, ids, coordinates, phone and email strings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+import msgspec
+
+T = TypeVar("T")
+
+# Ids are PostgreSQL integers: a value outside int4 cannot exist, so it is a 400, never a 500.
+Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
+Lat = Annotated[float, msgspec.Meta(ge=-90, le=90)]
+Lng = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+ShortText = Annotated[str, msgspec.Meta(max_length=300)]
+Phone = Annotated[str, msgspec.Meta(max_length=40, pattern=r"^[0-9+()\-. ]{3,40}$")]
+Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=200)]
+Offset = Annotated[int, msgspec.Meta(ge=0, le=2_147_483_647)]
+
+
+class Input(msgspec.Struct, forbid_unknown_fields=True):
+    """Base of every request body: an unknown field is a 400 naming it, not silently dropped."""
+
+
+class Page(msgspec.Struct, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int

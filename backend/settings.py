@@ -1,0 +1,47 @@
+"""One frozen Settings object, read from the environment once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    data_dir: Path
+    base_url: str
+    token_ttl: timedelta
+    secure_cookies: bool
+    login_max_failures: int
+    login_window: timedelta
+    public_rate_limit: int
+    public_rate_window: timedelta
+    argon2_profile: str
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or None,
+        data_dir=Path(os.environ.get("FIELDLINE_DATA_DIR", ROOT / ".data")),
+        base_url=os.environ.get("FIELDLINE_BASE_URL", "http://localhost:8000").rstrip("/"),
+        token_ttl=timedelta(hours=_int("FIELDLINE_TOKEN_HOURS", 12)),
+        secure_cookies=os.environ.get("FIELDLINE_SECURE_COOKIES", "0") == "1",
+        login_max_failures=_int("FIELDLINE_LOGIN_MAX_FAILURES", 5),
+        login_window=timedelta(minutes=_int("FIELDLINE_LOGIN_WINDOW_MINUTES", 15)),
+        public_rate_limit=_int("FIELDLINE_PUBLIC_RATE_LIMIT", 60),
+        public_rate_window=timedelta(seconds=_int("FIELDLINE_PUBLIC_RATE_WINDOW", 60)),
+        # "test" picks argon2's cheapest parameters so the suite can create many users quickly.
+        argon2_profile=os.environ.get("FIELDLINE_ARGON2_PROFILE", "default"),
+    )

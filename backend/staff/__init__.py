@@ -1,0 +1,1 @@
+"""Staff: users, roles, engineer profiles, sign-in sessions."""

@@ -1,0 +1,110 @@
+"""HTTP API of the staff domain: sign-in, the current user, user management."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.datastructures import Cookie
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from backend.access import Principal, allow, current, signed_in
+from backend.access import check_user_read as check_read
+from backend.auth import CSRF_COOKIE, SESSION_COOKIE
+from backend.schemas import Id, Limit, Offset, Page
+from backend.settings import get_settings
+from backend.staff import service
+from backend.staff.schemas import LoginIn, LoginOut, UserIn, UserOut, UserPatch
+from backend.staff.tables import Role
+
+
+def client_ip(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @post("/login", status_code=HTTP_200_OK)
+    async def login(self, request: Request[Any, Any, Any], data: LoginIn) -> Response[LoginOut]:
+        """Sign in: a bearer token for API clients and an HttpOnly cookie for the PWA."""
+        out = await service.login(data.email, data.password, client_ip(request))
+        max_age = int(get_settings().token_ttl.total_seconds())
+        secure = get_settings().secure_cookies
+        return Response(
+            out,
+            cookies=[
+                Cookie(
+                    key=SESSION_COOKIE,
+                    value=out.token,
+                    max_age=max_age,
+                    httponly=True,
+                    samesite="lax",
+                    secure=secure,
+                ),
+                Cookie(
+                    key=CSRF_COOKIE,
+                    value=out.csrf_token,
+                    max_age=max_age,
+                    httponly=False,
+                    samesite="strict",
+                    secure=secure,
+                ),
+            ],
+        )
+
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, guards=[signed_in])
+    async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
+        """Revoke this sign-in: its token and cookie stop working at once."""
+        await service.logout(current(request))
+        return Response(
+            None,
+            status_code=HTTP_204_NO_CONTENT,
+            cookies=[
+                Cookie(key=SESSION_COOKIE, value="", max_age=0),
+                Cookie(key=CSRF_COOKIE, value="", max_age=0),
+            ],
+        )
+
+
+class MeController(Controller):
+    path = "/api/me"
+    tags = ["staff"]
+    guards = [signed_in]
+
+    @get("")
+    async def me(self, request: Request[Any, Any, Any]) -> UserOut:
+        return await service.get_user(current(request).id)
+
+
+class UserController(Controller):
+    path = "/api/users"
+    tags = ["staff"]
+    guards = [signed_in]
+
+    @post("", guards=[allow(Role.ADMIN)])
+    async def create(self, data: UserIn) -> UserOut:
+        return await service.create_user(data)
+
+    @get("", guards=[allow(Role.ADMIN, Role.SUPERVISOR)])
+    async def index(
+        self,
+        role: Role | None = None,
+        q: str | None = Parameter(default=None, max_length=100),
+        active: bool | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[UserOut]:
+        return await service.list_users(role, q, active, limit, offset)
+
+    @get("/{user_id:int}")
+    async def show(self, request: Request[Any, Any, Any], user_id: Id) -> UserOut:
+        principal: Principal = current(request)
+        check_read(principal, user_id)
+        return await service.get_user(user_id)
+
+    @patch("/{user_id:int}", guards=[allow(Role.ADMIN)])
+    async def update(self, user_id: Id, data: UserPatch) -> UserOut:
+        return await service.update_user(user_id, data)

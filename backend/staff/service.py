@@ -1,0 +1,219 @@
+"""Staff work: password hashing, sign-in sessions, login throttling, user management."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
+from msgspec import UNSET, structs
+
+from backend import db
+from backend.access import Principal
+from backend.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from backend.schemas import Page
+from backend.settings import get_settings
+from backend.staff.schemas import LoginOut, UserBrief, UserIn, UserOut, UserPatch
+from backend.staff.tables import Role
+
+_hasher = PasswordHasher.from_parameters(
+    CHEAPEST if get_settings().argon2_profile == "test" else RFC_9106_LOW_MEMORY
+)
+# Verifying against this keeps an unknown email as slow as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+USER_COLUMNS = (
+    "id, name, email, phone, role, active, locale, skills, home_lat, home_lng, duty_status"
+)
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return await asyncio.to_thread(_hasher.verify, password_hash, password)
+    except VerificationError:
+        return False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_out(row: asyncpg.Record) -> UserOut:
+    return UserOut(**{k: row[k] for k in UserOut.__struct_fields__})
+
+
+# --- sign-in -----------------------------------------------------------------------------------
+
+
+async def _check_throttle(email: str, ip: str) -> None:
+    """Too many recent failures for this email (or from this address) → 429 until they age out."""
+    s = get_settings()
+    window = s.login_window
+    row = await db.fetchrow(
+        """SELECT count(*) FILTER (WHERE email = $1) AS by_email,
+                  min(at) FILTER (WHERE email = $1) AS first_email,
+                  count(*) FILTER (WHERE ip = $2) AS by_ip,
+                  min(at) FILTER (WHERE ip = $2) AS first_ip
+           FROM login_failure WHERE at > now() - $3::interval AND (email = $1 OR ip = $2)""",
+        email,
+        ip,
+        window,
+    )
+    assert row is not None
+    for count, first, limit in (
+        (row["by_email"], row["first_email"], s.login_max_failures),
+        (row["by_ip"], row["first_ip"], s.login_max_failures * 4),
+    ):
+        if count >= limit:
+            wait = (first + window - datetime.now(UTC)).total_seconds()
+            raise TooManyRequests("Too many failed logins; try again later", max(1, int(wait) + 1))
+
+
+async def login(email: str, password: str, ip: str) -> LoginOut:
+    email = email.strip().lower()
+    await _check_throttle(email, ip)
+    row = await db.fetchrow(
+        "SELECT id, name, role, password_hash FROM app_user WHERE email = $1 AND active", email
+    )
+    ok = await _verify(row["password_hash"] if row else _DUMMY_HASH, password)
+    if row is None or not ok:
+        await db.execute(
+            "INSERT INTO login_failure (email, ip, at) VALUES ($1, $2, now())", email, ip
+        )
+        raise Unauthorized("Wrong email or password")
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(24)
+    expires_at = datetime.now(UTC) + get_settings().token_ttl
+    await db.execute(
+        """INSERT INTO auth_session (uid, "user", token_hash, csrf_token, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, now(), $5)""",
+        uuid.uuid4(),
+        row["id"],
+        _token_hash(token),
+        csrf,
+        expires_at,
+    )
+    await db.execute("DELETE FROM login_failure WHERE email = $1", email)
+    return LoginOut(
+        token=token,
+        csrf_token=csrf,
+        expires_at=expires_at,
+        user=UserBrief(id=row["id"], name=row["name"], role=Role(row["role"])),
+    )
+
+
+async def principal_for_token(token: str, via_cookie: bool) -> Principal | None:
+    row = await db.fetchrow(
+        """SELECT s.uid, s.csrf_token, u.id, u.name, u.role
+           FROM auth_session s JOIN app_user u ON u.id = s."user"
+           WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+             AND u.active""",
+        _token_hash(token),
+    )
+    if row is None:
+        return None
+    return Principal(
+        id=row["id"],
+        name=row["name"],
+        role=Role(row["role"]),
+        session_uid=str(row["uid"]),
+        csrf_token=row["csrf_token"],
+        via_cookie=via_cookie,
+    )
+
+
+async def logout(principal: Principal) -> None:
+    await db.execute(
+        "UPDATE auth_session SET revoked_at = now() WHERE uid = $1 AND revoked_at IS NULL",
+        uuid.UUID(principal.session_uid),
+    )
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+async def create_user(data: UserIn) -> UserOut:
+    values = structs.asdict(data)
+    values["email"] = data.email.strip().lower()
+    values["password_hash"] = await hash_password(values.pop("password"))
+    try:
+        row = await db.fetchrow(
+            f"""INSERT INTO app_user (name, email, phone, role, password_hash, active, locale,
+                   created_at, skills, home_lat, home_lng, duty_status)
+                VALUES ($1, $2, $3, $4, $5, TRUE, $6, now(), $7, $8, $9, 'off_duty')
+                RETURNING {USER_COLUMNS}""",
+            values["name"],
+            values["email"],
+            values["phone"],
+            values["role"].value,
+            values["password_hash"],
+            values["locale"],
+            values["skills"],
+            values["home_lat"],
+            values["home_lng"],
+        )
+    except asyncpg.UniqueViolationError as exc:
+        raise Conflict("A user with this email exists", field="email") from exc
+    assert row is not None
+    return user_out(row)
+
+
+async def get_user(user_id: int) -> UserOut:
+    row = await db.fetchrow(f"SELECT {USER_COLUMNS} FROM app_user WHERE id = $1", user_id)
+    if row is None:
+        raise NotFound("User not found")
+    return user_out(row)
+
+
+async def list_users(
+    role: Role | None, q: str | None, active: bool | None, limit: int, offset: int
+) -> Page[UserOut]:
+    where: list[str] = ["TRUE"]
+    args: list[Any] = []
+    if role is not None:
+        args.append(role.value)
+        where.append(f"role = ${len(args)}")
+    if active is not None:
+        args.append(active)
+        where.append(f"active = ${len(args)}")
+    if q:
+        args.append(f"%{q.lower()}%")
+        where.append(f"(lower(name) LIKE ${len(args)} OR email LIKE ${len(args)})")
+    rows, total = await db.fetch_page(
+        f"SELECT {USER_COLUMNS} FROM app_user", " AND ".join(where), args, "id", limit, offset
+    )
+    return Page(items=[user_out(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+async def update_user(user_id: int, patch: UserPatch) -> UserOut:
+    changes: dict[str, Any] = {k: v for k, v in structs.asdict(patch).items() if v is not UNSET}
+    if "password" in changes:
+        changes["password_hash"] = await hash_password(changes.pop("password"))
+    if "role" in changes:
+        changes["role"] = changes["role"].value
+    async with db.engine.transaction():
+        await get_user(user_id)
+        if changes:
+            sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(changes, start=2))
+            await db.execute(
+                f"UPDATE app_user SET {sets} WHERE id = $1", user_id, *changes.values()
+            )
+        if changes.get("active") is False or "password_hash" in changes:
+            # Deactivation or a new password ends every session of the user.
+            await db.execute(
+                "UPDATE auth_session SET revoked_at = now() "
+                'WHERE "user" = $1 AND revoked_at IS NULL',
+                user_id,
+            )
+    return await get_user(user_id)

@@ -1,0 +1,1 @@
+"""The progressive web app: HTML pages, templates and static files served by the backend."""
