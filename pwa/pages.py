@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -73,7 +74,9 @@ class Pages(Controller):
         return Template("home.html", context=context)
 
     @get("/devices/labels")
-    async def labels(self, request: Request[Any, Any, Any], ids: str) -> Template | Redirect:
+    async def labels(
+        self, request: Request[Any, Any, Any], ids: FromQuery[str]
+    ) -> Template | Redirect:
         """A printable A4 sheet of 3 × 8 device stickers with product, serial and QR code."""
         principal = principal_of(request)
         if principal is None:
@@ -85,7 +88,7 @@ class Pages(Controller):
         return Template("labels.html", context={"labels": labels})
 
     @get("/q/{token:str}")
-    async def device_page(self, token: str) -> Template:
+    async def device_page(self, token: FromPath[str]) -> Template:
         """The customer's page behind the sticker (the service request form comes with dispatch)."""
         device = await customers.device_by_token(token)
         return Template("device.html", context={"device": device})

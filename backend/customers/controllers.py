@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post, put
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.access import MANAGERS, SELLERS, allow, check_stock_read, current, signed_in
 from backend.customers import qr, service
@@ -25,10 +25,8 @@ from backend.customers.schemas import (
     StockOut,
 )
 from backend.customers.tables import Grade
-from backend.schemas import Id, Limit, Offset, Page
+from backend.schemas import Id, Limit, Offset, Page, Search
 from backend.staff.tables import Role
-
-Query = str | None
 
 
 class AccountController(Controller):
@@ -38,7 +36,10 @@ class AccountController(Controller):
 
     @post("")
     async def create(
-        self, request: Request[Any, Any, Any], data: AccountIn, force: bool = False
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[AccountIn],
+        force: FromQuery[bool] = False,
     ) -> AccountOut:
         """Create an account; a likely duplicate (same phone or name) is a 409 unless force."""
         return await service.create_account(current(request), data, force)
@@ -47,11 +48,11 @@ class AccountController(Controller):
     async def index(
         self,
         request: Request[Any, Any, Any],
-        q: Query = Parameter(default=None, max_length=100),
-        grade: Grade | None = None,
-        owner_id: Id | None = None,
-        pool: bool | None = None,
-        vip: bool | None = None,
+        q: Search = None,
+        grade: FromQuery[Grade | None] = None,
+        owner_id: FromQuery[Id | None] = None,
+        pool: FromQuery[bool | None] = None,
+        vip: FromQuery[bool | None] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[AccountOut]:
@@ -67,17 +68,22 @@ class AccountController(Controller):
         )
 
     @get("/{account_id:int}")
-    async def show(self, request: Request[Any, Any, Any], account_id: Id) -> AccountOut:
+    async def show(self, request: Request[Any, Any, Any], account_id: FromPath[Id]) -> AccountOut:
         return await service.get_account(current(request), account_id)
 
     @patch("/{account_id:int}")
     async def update(
-        self, request: Request[Any, Any, Any], account_id: Id, data: AccountPatch
+        self,
+        request: Request[Any, Any, Any],
+        account_id: FromPath[Id],
+        data: JSONBody[AccountPatch],
     ) -> AccountOut:
         return await service.update_account(current(request), account_id, data)
 
     @get("/{account_id:int}/contacts")
-    async def contacts(self, request: Request[Any, Any, Any], account_id: Id) -> list[ContactOut]:
+    async def contacts(
+        self, request: Request[Any, Any, Any], account_id: FromPath[Id]
+    ) -> list[ContactOut]:
         return await service.list_contacts(current(request), account_id)
 
 
@@ -87,7 +93,9 @@ class ContactController(Controller):
     guards = [allow(*SELLERS)]
 
     @post("")
-    async def create(self, request: Request[Any, Any, Any], data: ContactIn) -> ContactOut:
+    async def create(
+        self, request: Request[Any, Any, Any], data: JSONBody[ContactIn]
+    ) -> ContactOut:
         return await service.create_contact(current(request), data)
 
 
@@ -99,26 +107,26 @@ class CatalogueController(Controller):
     guards = [signed_in]
 
     @post("/products", guards=[allow(Role.ADMIN)])
-    async def create_product(self, data: ProductIn) -> ProductOut:
+    async def create_product(self, data: JSONBody[ProductIn]) -> ProductOut:
         return await service.create_product(data)
 
     @get("/products")
     async def products(
         self,
-        q: Query = Parameter(default=None, max_length=100),
+        q: Search = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[ProductOut]:
         return await service.list_products(q, limit, offset)
 
     @post("/parts", guards=[allow(Role.ADMIN)])
-    async def create_part(self, data: PartIn) -> PartOut:
+    async def create_part(self, data: JSONBody[PartIn]) -> PartOut:
         return await service.create_part(data)
 
     @get("/parts")
     async def parts(
         self,
-        q: Query = Parameter(default=None, max_length=100),
+        q: Search = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[PartOut]:
@@ -131,12 +139,12 @@ class StockController(Controller):
     guards = [signed_in]
 
     @get("")
-    async def show(self, request: Request[Any, Any, Any], engineer_id: Id) -> StockOut:
+    async def show(self, request: Request[Any, Any, Any], engineer_id: FromPath[Id]) -> StockOut:
         check_stock_read(current(request), engineer_id)
         return await service.get_stock(engineer_id)
 
     @put("", guards=[allow(*MANAGERS)])
-    async def replace(self, engineer_id: Id, data: StockIn) -> StockOut:
+    async def replace(self, engineer_id: FromPath[Id], data: JSONBody[StockIn]) -> StockOut:
         """Set the van's stock to exactly these quantities (after a count or a refill)."""
         return await service.set_stock(engineer_id, data)
 
@@ -147,16 +155,16 @@ class DeviceController(Controller):
     guards = [allow(*SELLERS)]
 
     @post("", guards=[allow(*MANAGERS)])
-    async def create(self, data: DeviceIn) -> DeviceOut:
+    async def create(self, data: JSONBody[DeviceIn]) -> DeviceOut:
         return await service.create_device(data)
 
     @get("")
     async def index(
         self,
         request: Request[Any, Any, Any],
-        account_id: Id | None = None,
-        product_id: Id | None = None,
-        serial: Query = Parameter(default=None, max_length=80),
+        account_id: FromQuery[Id | None] = None,
+        product_id: FromQuery[Id | None] = None,
+        serial: Search = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[DeviceOut]:
@@ -170,17 +178,17 @@ class DeviceController(Controller):
         )
 
     @get("/{device_id:int}")
-    async def show(self, request: Request[Any, Any, Any], device_id: Id) -> DeviceOut:
+    async def show(self, request: Request[Any, Any, Any], device_id: FromPath[Id]) -> DeviceOut:
         return await service.get_device(current(request), device_id)
 
     @get("/{device_id:int}/qr.svg", guards=[allow(*MANAGERS)], media_type="image/svg+xml")
-    async def qr_code(self, device_id: Id) -> Response[str]:
+    async def qr_code(self, device_id: FromPath[Id]) -> Response[str]:
         """The sticker's QR code: an SVG of the device's customer URL."""
         device = await service.get_device(None, device_id)
         return Response(qr.qr_svg(device.qr_url), media_type="image/svg+xml")
 
     @post("/{device_id:int}/qr/rotate", guards=[allow(Role.ADMIN)], status_code=200)
-    async def rotate(self, device_id: Id) -> DeviceOut:
+    async def rotate(self, device_id: FromPath[Id]) -> DeviceOut:
         """Issue a new QR token: the old sticker stops working (lost or copied sticker)."""
         return await service.rotate_qr(device_id)
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from backend.access import Principal, allow, current, signed_in
 from backend.access import check_user_read as check_read
 from backend.auth import CSRF_COOKIE, SESSION_COOKIE
-from backend.schemas import Id, Limit, Offset, Page
+from backend.schemas import Id, Limit, Offset, Page, Search
 from backend.settings import get_settings
 from backend.staff import service
 from backend.staff.schemas import LoginIn, LoginOut, UserIn, UserOut, UserPatch
@@ -28,7 +28,9 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", status_code=HTTP_200_OK)
-    async def login(self, request: Request[Any, Any, Any], data: LoginIn) -> Response[LoginOut]:
+    async def login(
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
+    ) -> Response[LoginOut]:
         """Sign in: a bearer token for API clients and an HttpOnly cookie for the PWA."""
         out = await service.login(data.email, data.password, client_ip(request))
         max_age = int(get_settings().token_ttl.total_seconds())
@@ -85,26 +87,26 @@ class UserController(Controller):
     guards = [signed_in]
 
     @post("", guards=[allow(Role.ADMIN)])
-    async def create(self, data: UserIn) -> UserOut:
+    async def create(self, data: JSONBody[UserIn]) -> UserOut:
         return await service.create_user(data)
 
     @get("", guards=[allow(Role.ADMIN, Role.SUPERVISOR)])
     async def index(
         self,
-        role: Role | None = None,
-        q: str | None = Parameter(default=None, max_length=100),
-        active: bool | None = None,
+        role: FromQuery[Role | None] = None,
+        q: Search = None,
+        active: FromQuery[bool | None] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[UserOut]:
         return await service.list_users(role, q, active, limit, offset)
 
     @get("/{user_id:int}")
-    async def show(self, request: Request[Any, Any, Any], user_id: Id) -> UserOut:
+    async def show(self, request: Request[Any, Any, Any], user_id: FromPath[Id]) -> UserOut:
         principal: Principal = current(request)
         check_read(principal, user_id)
         return await service.get_user(user_id)
 
     @patch("/{user_id:int}", guards=[allow(Role.ADMIN)])
-    async def update(self, user_id: Id, data: UserPatch) -> UserOut:
+    async def update(self, user_id: FromPath[Id], data: JSONBody[UserPatch]) -> UserOut:
         return await service.update_user(user_id, data)

@@ -156,7 +156,7 @@ async def create_user(data: UserIn) -> UserOut:
             values["name"],
             values["email"],
             values["phone"],
-            values["role"].value,
+            str(values["role"]),
             values["password_hash"],
             values["locale"],
             values["skills"],
