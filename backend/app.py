@@ -50,7 +50,11 @@ def create_app() -> Litestar:
             STATIC_FILES,
         ],
         lifespan=[database],
-        middleware=[DefineMiddleware(SessionAuthentication, exclude=["^/static/", "^/api/auth/login$", "^/api/public/"])],
+        middleware=[
+            DefineMiddleware(
+                SessionAuthentication, exclude=["^/static/", "^/api/auth/login$", "^/api/public/"]
+            )
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(),
         openapi_config=OpenAPIConfig(

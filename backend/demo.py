@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -54,10 +55,34 @@ DEVICE_JITTER_M = 200.0
 Row = tuple[Any, ...]
 
 # Column order of the rows in a DemoPlan (foreign keys there are list positions, not ids).
-USER_COLUMNS = ("name", "email", "phone", "role", "locale", "skills", "home_lat", "home_lng",
-                "duty_status", "last_lat", "last_lng", "last_seen_at")
-ACCOUNT_COLUMNS = ("name", "name_key", "phone", "phone_key", "grade", "vip", "owner", "address",
-                   "lat", "lng", "source", "last_contacted_at")
+USER_COLUMNS = (
+    "name",
+    "email",
+    "phone",
+    "role",
+    "locale",
+    "skills",
+    "home_lat",
+    "home_lng",
+    "duty_status",
+    "last_lat",
+    "last_lng",
+    "last_seen_at",
+)
+ACCOUNT_COLUMNS = (
+    "name",
+    "name_key",
+    "phone",
+    "phone_key",
+    "grade",
+    "vip",
+    "owner",
+    "address",
+    "lat",
+    "lng",
+    "source",
+    "last_contacted_at",
+)
 CONTACT_COLUMNS = ("account", "name", "title", "phone", "email", "decision_maker")
 STOCK_COLUMNS = ("part", "engineer", "qty")
 DEVICE_COLUMNS = ("account", "product", "serial", "installed_on", "warranty_until", "lat", "lng")
@@ -113,11 +138,14 @@ def demo_email(role: str, number: int = 0) -> str:
 
 def demo_logins(reps: int = 1, engineers: int = 1) -> list[tuple[str, str, str]]:
     """(role, email, password) to sign in with: admin, supervisor, then reps and engineers."""
-    logins = [("admin", demo_email("admin"), DEMO_PASSWORD),
-              ("supervisor", demo_email("supervisor"), DEMO_PASSWORD)]
+    logins = [
+        ("admin", demo_email("admin"), DEMO_PASSWORD),
+        ("supervisor", demo_email("supervisor"), DEMO_PASSWORD),
+    ]
     logins += [("rep", demo_email("rep", i), DEMO_PASSWORD) for i in range(1, reps + 1)]
-    logins += [("engineer", demo_email("engineer", i), DEMO_PASSWORD)
-               for i in range(1, engineers + 1)]
+    logins += [
+        ("engineer", demo_email("engineer", i), DEMO_PASSWORD) for i in range(1, engineers + 1)
+    ]
     return logins
 
 
@@ -187,24 +215,27 @@ class _Builder:
             lane, room = rng.randint(1, 1500), rng.randint(1, 32) * 100 + rng.randint(1, 6)
             if chinese:
                 return f"上海市{area.district_zh}{street_zh}{lane}弄{number % 80 + 1}号{room}室"
-            return (f"Room {room}, No. {number % 80 + 1}, Lane {lane} {street_en}, "
-                    f"{area.district_en}, Shanghai")
-        room = rng.randint(1, 35) * 100 + rng.randint(1, 20) if rng.random() < 0.6 else None
+            return (
+                f"Room {room}, No. {number % 80 + 1}, Lane {lane} {street_en}, "
+                f"{area.district_en}, Shanghai"
+            )
+        suite = rng.randint(1, 35) * 100 + rng.randint(1, 20) if rng.random() < 0.6 else None
         if chinese:
-            return f"上海市{area.district_zh}{street_zh}{number}号" + (f"{room}室" if room else "")
+            return f"上海市{area.district_zh}{street_zh}{number}号" + (
+                f"{suite}室" if suite else ""
+            )
         where = f"{number} {street_en}, {area.district_en}, Shanghai"
-        return f"Suite {room}, {where}" if room else where
+        return f"Suite {suite}, {where}" if suite else where
 
     def past_moment(self, max_days: int) -> datetime:
         """A working-hours moment (Shanghai time) in the last max_days days, stored as UTC."""
         day = self.today - timedelta(days=self.rng.randint(0, max_days - 1))
-        at = datetime.combine(day, time(self.rng.randint(9, 17), self.rng.randrange(60)),
-                              SHANGHAI)
+        at = datetime.combine(day, time(self.rng.randint(9, 17), self.rng.randrange(60)), SHANGHAI)
         if at > self.now:
             at -= timedelta(days=1)
         return at.astimezone(UTC)
 
-    def unique_phone(self, draw: Any) -> tuple[str, str]:
+    def unique_phone(self, draw: Callable[[], str]) -> tuple[str, str]:
         while True:
             phone = draw()
             key = normalise_phone(phone)
@@ -221,15 +252,30 @@ class _Builder:
             person = self.person(chinese)
         self.user_names.add(person.name)
         locale = "zh-CN" if chinese and self.rng.random() < 0.75 else "en"
-        row = (person.name, demo_email(role, number), self.mobile(), role, locale, [],
-               None, None, "off_duty", None, None, None)
+        row: Row = (
+            person.name,
+            demo_email(role, number),
+            self.mobile(),
+            role,
+            locale,
+            [],
+            None,
+            None,
+            "off_duty",
+            None,
+            None,
+            None,
+        )
         return person, row
 
     def engineer(self, number: int) -> Row:
         _, row = self.user("engineer", number)
         rng = self.rng
-        primary = (SKILLS[number - 1] if number <= len(SKILLS)
-                   else rng.choices(SKILLS, weights=SKILL_WEIGHTS)[0])
+        primary = (
+            SKILLS[number - 1]
+            if number <= len(SKILLS)
+            else rng.choices(SKILLS, weights=SKILL_WEIGHTS)[0]
+        )
         skills = [primary]
         for _ in range(rng.choices((0, 1, 2), weights=(50, 35, 15))[0]):
             extra = rng.choices(SKILLS, weights=SKILL_WEIGHTS)[0]
@@ -264,8 +310,11 @@ class _Builder:
                 domain = f"{latin.lower().replace(' ', '')}-{slug}.example.com"
                 if attempt >= 100:  # the plain names are used up: open branch offices
                     district = area.district_zh.removesuffix("新区").removesuffix("区")
-                    name += (f"{district}分公司" if kind == "zh"
-                             else f" {area.district_en.split()[0]} Branch")
+                    name += (
+                        f"{district}分公司"
+                        if kind == "zh"
+                        else f" {area.district_en.split()[0]} Branch"
+                    )
             key = normalise_name(name)
             if key not in self.name_keys:
                 self.name_keys.add(key)
@@ -278,14 +327,16 @@ class _Builder:
         area = self.area()
         name, domain = self.account_name(kind, area)
         chinese = kind == "zh" or (kind == "person" and not name.isascii())
-        grade = rng.choices("ABC", weights=GRADE_WEIGHTS["person" if domain is None else
-                                                        "company"])[0]
+        grade = rng.choices(
+            "ABC", weights=GRADE_WEIGHTS["person" if domain is None else "company"]
+        )[0]
         vip = rng.random() < VIP_CHANCE[grade]
         phone, phone_key = self.unique_phone(self.mobile if kind == "person" else self.landline)
         lat, lng = self.position(area)
-        address = self.address(area, chinese if rng.random() < 0.85 else not chinese,
-                               home=kind == "person")
-        owner = None
+        address = self.address(
+            area, chinese if rng.random() < 0.85 else not chinese, home=kind == "person"
+        )
+        owner: int | None = None
         if rep_count and rng.random() < 0.7:
             # Reps work territories: an account mostly belongs to the rep of its area.
             territory = AREAS.index(area) % rep_count
@@ -294,8 +345,20 @@ class _Builder:
         contacted = None
         if rng.random() < (0.8 if owner is not None else 0.25):
             contacted = self.past_moment(60)
-        row = (name, normalise_name(name), phone, phone_key, grade, vip, owner, address, lat,
-               lng, source, contacted)
+        row = (
+            name,
+            normalise_name(name),
+            phone,
+            phone_key,
+            grade,
+            vip,
+            owner,
+            address,
+            lat,
+            lng,
+            source,
+            contacted,
+        )
         return row, kind, domain
 
     def contacts(self, account: int, row: Row, kind: str, domain: str | None) -> list[Row]:
@@ -307,28 +370,42 @@ class _Builder:
                 rows.append((account, other.name, None, self.mobile(), None, False))
             return rows
         chinese = kind == "zh"
-        rows, seen = [], set()
+        rows, seen = [], set[str]()
         for i in range(rng.choices((1, 2, 3), weights=(35, 40, 25))[0]):
             person = self.person(chinese if rng.random() < 0.9 else not chinese)
             if person.name in seen:
                 continue
             seen.add(person.name)
-            titles = ((DECISION_TITLES_ZH if chinese else DECISION_TITLES_EN) if i == 0
-                      else (OTHER_TITLES_ZH if chinese else OTHER_TITLES_EN))
+            titles = (
+                (DECISION_TITLES_ZH if chinese else DECISION_TITLES_EN)
+                if i == 0
+                else (OTHER_TITLES_ZH if chinese else OTHER_TITLES_EN)
+            )
             email = f"{person.first}.{person.last}@{domain}".lower()
-            rows.append((account, person.name, rng.choice(titles), self.mobile(),
-                         email if rng.random() < 0.85 else None, i == 0))
+            rows.append(
+                (
+                    account,
+                    person.name,
+                    rng.choice(titles),
+                    self.mobile(),
+                    email if rng.random() < 0.85 else None,
+                    i == 0,
+                )
+            )
         return rows
 
     def devices(self, count: int, accounts: list[Row], kinds: list[str]) -> list[Row]:
         rng = self.rng
-        weights = [1.0 if kind == "person" else DEVICE_WEIGHT[row[4]]
-                   for row, kind in zip(accounts, kinds, strict=True)]
-        everyday = [i for i, p in enumerate(PRODUCTS) if p.residential]
+        weights = [
+            1.0 if kind == "person" else DEVICE_WEIGHT[row[4]]
+            for row, kind in zip(accounts, kinds, strict=True)
+        ]
+        every = list(range(len(PRODUCTS)))
+        everyday = [i for i in every if PRODUCTS[i].residential]
         serials: set[tuple[int, str]] = set()
         rows = []
         for account in rng.choices(range(len(accounts)), weights=weights, k=count):
-            choices = everyday if kinds[account] == "person" else range(len(PRODUCTS))
+            choices = everyday if kinds[account] == "person" else every
             product = rng.choices(choices, weights=[PRODUCTS[i].weight for i in choices])[0]
             spec = PRODUCTS[product]
             serial = f"{spec.serial_prefix}{rng.randrange(10**7):07d}"
@@ -337,20 +414,32 @@ class _Builder:
             serials.add((product, serial))
             installed: date = self.today - timedelta(days=rng.randint(0, 5 * 365 - 1))
             lat, lng = self.near(accounts[account][8], accounts[account][9], DEVICE_JITTER_M)
-            rows.append((account, product, serial, installed,
-                         warranty_end(installed, spec.warranty_months), lat, lng))
+            rows.append(
+                (
+                    account,
+                    product,
+                    serial,
+                    installed,
+                    warranty_end(installed, spec.warranty_months),
+                    lat,
+                    lng,
+                )
+            )
         return rows
 
     def stock(self, engineers: list[tuple[int, list[str]]]) -> list[Row]:
         """Warehouse stock of every part, then 5-15 parts per van, mostly of the van's trades."""
         rng = self.rng
-        rows: list[Row] = [(part, None, rng.randint(10, 120) if Decimal(p.price) < 500
-                            else rng.randint(2, 30)) for part, p in enumerate(PARTS)]
+        rows: list[Row] = [
+            (part, None, rng.randint(10, 120) if Decimal(p.price) < 500 else rng.randint(2, 30))
+            for part, p in enumerate(PARTS)
+        ]
+        every = list(range(len(PARTS)))
         for user, skills in engineers:
             trade = [i for i, p in enumerate(PARTS) if p.skill in skills or p.skill == "general"]
             held: list[int] = []
             for _ in range(rng.randint(5, 15)):
-                pool = trade if rng.random() < 0.85 else range(len(PARTS))
+                pool = trade if rng.random() < 0.85 else every
                 part = rng.choice(pool)
                 if part not in held:
                     held.append(part)
@@ -358,8 +447,9 @@ class _Builder:
         return rows
 
 
-def build_plan(seed: int, *, accounts: int, devices: int, engineers: int, reps: int,
-               now: datetime) -> DemoPlan:
+def build_plan(
+    seed: int, *, accounts: int, devices: int, engineers: int, reps: int, now: datetime
+) -> DemoPlan:
     """The whole data set as rows; the same seed (on the same day) gives the same rows."""
     if min(accounts, devices, engineers, reps) < 0 or (devices and not accounts):
         raise ValueError("counts must not be negative, and devices need accounts")
@@ -388,20 +478,34 @@ def build_plan(seed: int, *, accounts: int, devices: int, engineers: int, reps: 
 
 def _resolve(rows: list[Row], keys: dict[int, list[int]]) -> list[Row]:
     """Replace list positions by database ids in the given columns."""
-    return [tuple(ids[v] if (ids := keys.get(i)) is not None and v is not None else v
-                  for i, v in enumerate(row)) for row in rows]
+    resolved = []
+    for row in rows:
+        values = list(row)
+        for column, ids in keys.items():
+            if values[column] is not None:
+                values[column] = ids[values[column]]
+        resolved.append(tuple(values))
+    return resolved
 
 
-async def _insert(conn: asyncpg.Connection, table: str, columns: tuple[str, ...],
-                  rows: list[Row]) -> list[int]:
+async def _insert(
+    conn: asyncpg.Connection, table: str, columns: tuple[str, ...], rows: list[Row]
+) -> list[int]:
     """COPY rows in with ids taken from the table's sequence first, so they can be referenced."""
-    ids = [r[0] for r in await conn.fetch(
-        "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2) ORDER BY 1",
-        table, len(rows))]
+    ids = [
+        r[0]
+        for r in await conn.fetch(
+            "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2) ORDER BY 1",
+            table,
+            len(rows),
+        )
+    ]
     if rows:
         await conn.copy_records_to_table(
-            table, columns=["id", *columns],
-            records=[(i, *row) for i, row in zip(ids, rows, strict=True)])
+            table,
+            columns=["id", *columns],
+            records=[(i, *row) for i, row in zip(ids, rows, strict=True)],
+        )
     return ids
 
 
@@ -409,41 +513,72 @@ async def _refuse_if_not_empty(conn: asyncpg.Connection) -> None:
     for table in ("app_user", "account", "product", "part"):
         if await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {table})"):
             what = "users" if table == "app_user" else f"{table} rows"
-            raise DemoRefused(f"the database already has {what}; the demo loads only into an "
-                              "empty database (create a new one, or drop this one first)")
+            raise DemoRefused(
+                f"the database already has {what}; the demo loads only into an "
+                "empty database (create a new one, or drop this one first)"
+            )
 
 
-async def load_demo(seed: int = 7, *, accounts: int = 500, devices: int = 2000,
-                    engineers: int = 40, reps: int = 15) -> DemoSummary:
+async def load_demo(
+    seed: int = 7, *, accounts: int = 500, devices: int = 2000, engineers: int = 40, reps: int = 15
+) -> DemoSummary:
     """Fill an empty database with the demo data set, in one transaction."""
     started = perf_counter()
     async with db.connection() as conn:
         await _refuse_if_not_empty(conn)  # before the slow password hash
-    plan = build_plan(seed, accounts=accounts, devices=devices, engineers=engineers, reps=reps,
-                      now=datetime.now(UTC))
+    plan = build_plan(
+        seed,
+        accounts=accounts,
+        devices=devices,
+        engineers=engineers,
+        reps=reps,
+        now=datetime.now(UTC),
+    )
     password_hash = await hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
     async with db.engine.transaction(), db.connection() as conn:
         # Two demo loads (or a demo and a create-user) must not interleave.
         await conn.execute("LOCK TABLE app_user IN EXCLUSIVE MODE")
         await _refuse_if_not_empty(conn)
-        users = await _insert(conn, "app_user", (*USER_COLUMNS, "password_hash"),
-                              [(*row, password_hash) for row in plan.users])
-        products = await _insert(conn, "product", (
-            "sku", "name", "category", "required_skill", "warranty_months"),
-            [(p.sku, p.name, p.category, p.skill, p.warranty_months) for p in PRODUCTS])
-        parts = await _insert(conn, "part", ("sku", "name", "price"),
-                              [(p.sku, p.name, Decimal(p.price)) for p in PARTS])
-        accounts_ids = await _insert(conn, "account", ACCOUNT_COLUMNS,
-                                     _resolve(plan.accounts, {6: users}))
-        await _insert(conn, "contact", CONTACT_COLUMNS,
-                      _resolve(plan.contacts, {0: accounts_ids}))
+        users = await _insert(
+            conn,
+            "app_user",
+            (*USER_COLUMNS, "password_hash"),
+            [(*row, password_hash) for row in plan.users],
+        )
+        products = await _insert(
+            conn,
+            "product",
+            ("sku", "name", "category", "required_skill", "warranty_months"),
+            [(p.sku, p.name, p.category, p.skill, p.warranty_months) for p in PRODUCTS],
+        )
+        parts = await _insert(
+            conn,
+            "part",
+            ("sku", "name", "price"),
+            [(p.sku, p.name, Decimal(p.price)) for p in PARTS],
+        )
+        accounts_ids = await _insert(
+            conn, "account", ACCOUNT_COLUMNS, _resolve(plan.accounts, {6: users})
+        )
+        await _insert(conn, "contact", CONTACT_COLUMNS, _resolve(plan.contacts, {0: accounts_ids}))
         await _insert(conn, "stock", STOCK_COLUMNS, _resolve(plan.stock, {0: parts, 1: users}))
-        await _insert(conn, "device", (*DEVICE_COLUMNS, "qr_token"),
-                      [(*row, new_token()) for row in _resolve(
-                          plan.devices, {0: accounts_ids, 1: products})])
+        await _insert(
+            conn,
+            "device",
+            (*DEVICE_COLUMNS, "qr_token"),
+            [(*row, new_token()) for row in _resolve(plan.devices, {0: accounts_ids, 1: products})],
+        )
     return DemoSummary(
-        seed=seed, users=len(plan.users), reps=reps, engineers=engineers,
-        accounts=len(plan.accounts), contacts=len(plan.contacts), products=len(PRODUCTS),
-        parts=len(PARTS), stock=len(plan.stock), devices=len(plan.devices),
+        seed=seed,
+        users=len(plan.users),
+        reps=reps,
+        engineers=engineers,
+        accounts=len(plan.accounts),
+        contacts=len(plan.contacts),
+        products=len(PRODUCTS),
+        parts=len(PARTS),
+        stock=len(plan.stock),
+        devices=len(plan.devices),
         seconds=round(perf_counter() - started, 2),
-        logins=demo_logins(min(reps, 1), min(engineers, 1)))
+        logins=demo_logins(min(reps, 1), min(engineers, 1)),
+    )

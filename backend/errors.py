@@ -63,23 +63,27 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
 
 
 _AT_PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
+_NAMED_FIELD = re.compile(r"field `(?P<name>[^`]+)`")
 
 
 def _field_errors(exc: ValidationException) -> list[dict[str, str]]:
-    """Litestar's validation extras, reshaped to [{field, message}] with a usable field name."""
+    """Litestar's validation extras, reshaped to [{field, message}] naming the offending field."""
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         message = str(item.get("message", "invalid value"))
-        field = item.get("key") or ""
-        match = _AT_PATH.search(message)
-        if match:
-            message = message[: match.start()]
-            field = match.group("path") or field
-        if not field and "Object missing required field" in message:
-            field = message.rsplit("`", 2)[-2]
-        errors.append({"field": field or "body", "message": message})
+        at = _AT_PATH.search(message)
+        path = at.group("path") if at else ""
+        if at:
+            message = message[: at.start()]
+        named = _NAMED_FIELD.search(message)  # "missing required field `x`", "unknown field `x`"
+        if named:
+            field = f"{path}.{named.group('name')}" if path else named.group("name")
+        else:
+            key = str(item.get("key") or "")
+            field = path or (key if key and key != "data" else "body")
+        errors.append({"field": field, "message": message})
     if not errors:
-        errors.append({"field": "body", "message": exc.detail})
+        errors.append({"field": "body", "message": str(exc.detail)})
     return errors
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Generic, TypeVar
 
 import msgspec
-from litestar.params import QueryParameter
+from litestar.params import PathParameter, QueryParameter
 
 T = TypeVar("T")
 
@@ -17,8 +17,12 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 ShortText = Annotated[str, msgspec.Meta(max_length=300)]
 Phone = Annotated[str, msgspec.Meta(max_length=40, pattern=r"^[0-9+()\-. ]{3,40}$")]
 Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Limit = Annotated[int, msgspec.Meta(ge=1, le=200), QueryParameter()]
-Offset = Annotated[int, msgspec.Meta(ge=0, le=2_147_483_647), QueryParameter()]
+INT4_MAX = 2_147_483_647
+# Parameters of the URL (path and query): Litestar validates these itself.
+PathId = Annotated[int, PathParameter(ge=1, le=INT4_MAX)]
+QueryId = Annotated[int | None, QueryParameter(ge=1, le=INT4_MAX)]
+Limit = Annotated[int, QueryParameter(ge=1, le=200)]
+Offset = Annotated[int, QueryParameter(ge=0, le=INT4_MAX)]
 Search = Annotated[str | None, QueryParameter(max_length=100)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from backend.access import MANAGERS, SELLERS, allow, check_stock_read, current, signed_in
 from backend.customers import qr, service
@@ -25,7 +25,7 @@ from backend.customers.schemas import (
     StockOut,
 )
 from backend.customers.tables import Grade
-from backend.schemas import Id, Limit, Offset, Page, Search
+from backend.schemas import Limit, Offset, Page, PathId, QueryId, Search
 from backend.staff.tables import Role
 
 
@@ -50,7 +50,7 @@ class AccountController(Controller):
         request: Request[Any, Any, Any],
         q: Search = None,
         grade: FromQuery[Grade | None] = None,
-        owner_id: FromQuery[Id | None] = None,
+        owner_id: QueryId = None,
         pool: FromQuery[bool | None] = None,
         vip: FromQuery[bool | None] = None,
         limit: Limit = 50,
@@ -68,21 +68,21 @@ class AccountController(Controller):
         )
 
     @get("/{account_id:int}")
-    async def show(self, request: Request[Any, Any, Any], account_id: FromPath[Id]) -> AccountOut:
+    async def show(self, request: Request[Any, Any, Any], account_id: PathId) -> AccountOut:
         return await service.get_account(current(request), account_id)
 
     @patch("/{account_id:int}")
     async def update(
         self,
         request: Request[Any, Any, Any],
-        account_id: FromPath[Id],
+        account_id: PathId,
         data: JSONBody[AccountPatch],
     ) -> AccountOut:
         return await service.update_account(current(request), account_id, data)
 
     @get("/{account_id:int}/contacts")
     async def contacts(
-        self, request: Request[Any, Any, Any], account_id: FromPath[Id]
+        self, request: Request[Any, Any, Any], account_id: PathId
     ) -> list[ContactOut]:
         return await service.list_contacts(current(request), account_id)
 
@@ -139,12 +139,12 @@ class StockController(Controller):
     guards = [signed_in]
 
     @get("")
-    async def show(self, request: Request[Any, Any, Any], engineer_id: FromPath[Id]) -> StockOut:
+    async def show(self, request: Request[Any, Any, Any], engineer_id: PathId) -> StockOut:
         check_stock_read(current(request), engineer_id)
         return await service.get_stock(engineer_id)
 
     @put("", guards=[allow(*MANAGERS)])
-    async def replace(self, engineer_id: FromPath[Id], data: JSONBody[StockIn]) -> StockOut:
+    async def replace(self, engineer_id: PathId, data: JSONBody[StockIn]) -> StockOut:
         """Set the van's stock to exactly these quantities (after a count or a refill)."""
         return await service.set_stock(engineer_id, data)
 
@@ -162,8 +162,8 @@ class DeviceController(Controller):
     async def index(
         self,
         request: Request[Any, Any, Any],
-        account_id: FromQuery[Id | None] = None,
-        product_id: FromQuery[Id | None] = None,
+        account_id: QueryId = None,
+        product_id: QueryId = None,
         serial: Search = None,
         limit: Limit = 50,
         offset: Offset = 0,
@@ -178,17 +178,17 @@ class DeviceController(Controller):
         )
 
     @get("/{device_id:int}")
-    async def show(self, request: Request[Any, Any, Any], device_id: FromPath[Id]) -> DeviceOut:
+    async def show(self, request: Request[Any, Any, Any], device_id: PathId) -> DeviceOut:
         return await service.get_device(current(request), device_id)
 
     @get("/{device_id:int}/qr.svg", guards=[allow(*MANAGERS)], media_type="image/svg+xml")
-    async def qr_code(self, device_id: FromPath[Id]) -> Response[str]:
+    async def qr_code(self, device_id: PathId) -> Response[str]:
         """The sticker's QR code: an SVG of the device's customer URL."""
         device = await service.get_device(None, device_id)
         return Response(qr.qr_svg(device.qr_url), media_type="image/svg+xml")
 
     @post("/{device_id:int}/qr/rotate", guards=[allow(Role.ADMIN)], status_code=200)
-    async def rotate(self, device_id: FromPath[Id]) -> DeviceOut:
+    async def rotate(self, device_id: PathId) -> DeviceOut:
         """Issue a new QR token: the old sticker stops working (lost or copied sticker)."""
         return await service.rotate_qr(device_id)
 

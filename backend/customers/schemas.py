@@ -17,7 +17,6 @@ Sku = Annotated[
 ]
 Serial = Annotated[str, msgspec.Meta(min_length=1, max_length=80, pattern=r"^\S(.*\S)?$")]
 Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
-Price = Annotated[Decimal, msgspec.Meta(ge=0, le=1_000_000_000)]
 Qty = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 Source = Annotated[str, msgspec.Meta(max_length=40)]
 
@@ -102,7 +101,7 @@ class ProductOut(msgspec.Struct):
 class PartIn(Input):
     sku: Sku
     name: Name
-    price: Price | None = None
+    price: Decimal | None = None  # range checked by the service (msgspec cannot bound Decimal)
 
 
 class PartOut(msgspec.Struct):

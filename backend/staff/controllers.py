@@ -6,13 +6,13 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from backend.access import Principal, allow, current, signed_in
 from backend.access import check_user_read as check_read
 from backend.auth import CSRF_COOKIE, SESSION_COOKIE
-from backend.schemas import Id, Limit, Offset, Page, Search
+from backend.schemas import Limit, Offset, Page, PathId, Search
 from backend.settings import get_settings
 from backend.staff import service
 from backend.staff.schemas import LoginIn, LoginOut, UserIn, UserOut, UserPatch
@@ -102,11 +102,11 @@ class UserController(Controller):
         return await service.list_users(role, q, active, limit, offset)
 
     @get("/{user_id:int}")
-    async def show(self, request: Request[Any, Any, Any], user_id: FromPath[Id]) -> UserOut:
+    async def show(self, request: Request[Any, Any, Any], user_id: PathId) -> UserOut:
         principal: Principal = current(request)
         check_read(principal, user_id)
         return await service.get_user(user_id)
 
     @patch("/{user_id:int}", guards=[allow(Role.ADMIN)])
-    async def update(self, user_id: FromPath[Id], data: JSONBody[UserPatch]) -> UserOut:
+    async def update(self, user_id: PathId, data: JSONBody[UserPatch]) -> UserOut:
         return await service.update_user(user_id, data)
