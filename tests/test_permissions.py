@@ -1,0 +1,259 @@
+"""The permission matrix: every endpoint × every role × own/foreign object, exact status codes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from backend.app import create_app
+from tests.factories import account, create, device, product, team
+
+ROLES = ("anonymous", "admin", "supervisor", "rep", "engineer")
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    path: str  # formatted with the world's ids
+    expected: tuple[int, int, int, int, int]  # anonymous, admin, supervisor, rep, engineer
+    body: Any = None
+    route: str = ""  # the route template, when path has a query string or concrete values
+
+    @property
+    def template(self) -> str:
+        return self.route or self.path
+
+
+USER = {
+    "name": "New Person",
+    "email": "new.person@example.test",
+    "password": "long-enough-1",
+    "role": "rep",
+}
+
+MATRIX = [
+    Case(
+        "POST",
+        "/api/auth/login",
+        (200,) * 5,
+        {"email": "{admin_email}", "password": "correct-horse-9"},
+    ),
+    Case("POST", "/api/auth/logout", (401, 204, 204, 204, 204)),
+    Case("GET", "/api/me", (401, 200, 200, 200, 200)),
+    Case("POST", "/api/users", (401, 201, 403, 403, 403), USER),
+    Case("GET", "/api/users", (401, 200, 200, 403, 403)),
+    Case("GET", "/api/users/{rep}", (401, 200, 200, 200, 404), route="/api/users/{user_id}"),
+    Case("GET", "/api/users/{engineer}", (401, 200, 200, 404, 200), route="/api/users/{user_id}"),
+    Case(
+        "PATCH",
+        "/api/users/{rep}",
+        (401, 200, 403, 403, 403),
+        {"name": "Renamed"},
+        route="/api/users/{user_id}",
+    ),
+    Case("POST", "/api/accounts", (401, 201, 201, 201, 403), {"name": "Brand New Co"}),
+    Case("GET", "/api/accounts", (401, 200, 200, 200, 403)),
+    Case(
+        "GET",
+        "/api/accounts/{own_account}",
+        (401, 200, 200, 200, 403),
+        route="/api/accounts/{account_id}",
+    ),
+    Case(
+        "GET",
+        "/api/accounts/{foreign_account}",
+        (401, 200, 200, 404, 403),
+        route="/api/accounts/{account_id}",
+    ),
+    Case(
+        "GET",
+        "/api/accounts/{pool_account}",
+        (401, 200, 200, 200, 403),
+        route="/api/accounts/{account_id}",
+    ),
+    Case(
+        "PATCH",
+        "/api/accounts/{own_account}",
+        (401, 200, 200, 200, 403),
+        {"vip": True},
+        route="/api/accounts/{account_id}",
+    ),
+    Case(
+        "PATCH",
+        "/api/accounts/{foreign_account}",
+        (401, 200, 200, 404, 403),
+        {"vip": True},
+        route="/api/accounts/{account_id}",
+    ),
+    Case(
+        "PATCH",
+        "/api/accounts/{pool_account}",
+        (401, 200, 200, 403, 403),
+        {"vip": True},
+        route="/api/accounts/{account_id}",
+    ),
+    Case(
+        "GET",
+        "/api/accounts/{own_account}/contacts",
+        (401, 200, 200, 200, 403),
+        route="/api/accounts/{account_id}/contacts",
+    ),
+    Case(
+        "GET",
+        "/api/accounts/{foreign_account}/contacts",
+        (401, 200, 200, 404, 403),
+        route="/api/accounts/{account_id}/contacts",
+    ),
+    Case(
+        "POST",
+        "/api/contacts",
+        (401, 201, 201, 201, 403),
+        {"account_id": "{own_account}", "name": "A"},
+    ),
+    Case(
+        "POST",
+        "/api/contacts",
+        (401, 201, 201, 404, 403),
+        {"account_id": "{foreign_account}", "name": "A"},
+    ),
+    Case(
+        "POST",
+        "/api/contacts",
+        (401, 201, 201, 403, 403),
+        {"account_id": "{pool_account}", "name": "A"},
+    ),
+    Case("POST", "/api/products", (401, 201, 403, 403, 403), {"sku": "NEW-1", "name": "New model"}),
+    Case("GET", "/api/products", (401, 200, 200, 200, 200)),
+    Case("POST", "/api/parts", (401, 201, 403, 403, 403), {"sku": "NP-1", "name": "New part"}),
+    Case("GET", "/api/parts", (401, 200, 200, 200, 200)),
+    Case(
+        "GET",
+        "/api/engineers/{engineer}/stock",
+        (401, 200, 200, 404, 200),
+        route="/api/engineers/{engineer_id}/stock",
+    ),
+    Case(
+        "GET",
+        "/api/engineers/{other_engineer}/stock",
+        (401, 200, 200, 404, 404),
+        route="/api/engineers/{engineer_id}/stock",
+    ),
+    Case(
+        "PUT",
+        "/api/engineers/{engineer}/stock",
+        (401, 200, 200, 403, 403),
+        {"items": [{"part_id": "{part}", "qty": 2}]},
+        route="/api/engineers/{engineer_id}/stock",
+    ),
+    Case(
+        "POST",
+        "/api/devices",
+        (401, 201, 201, 403, 403),
+        {"account_id": "{own_account}", "product_id": "{product}", "serial": "NEW-SN"},
+    ),
+    Case("GET", "/api/devices", (401, 200, 200, 200, 403)),
+    Case(
+        "GET",
+        "/api/devices/{own_device}",
+        (401, 200, 200, 200, 403),
+        route="/api/devices/{device_id}",
+    ),
+    Case(
+        "GET",
+        "/api/devices/{foreign_device}",
+        (401, 200, 200, 404, 403),
+        route="/api/devices/{device_id}",
+    ),
+    Case(
+        "GET",
+        "/api/devices/{own_device}/qr.svg",
+        (401, 200, 200, 403, 403),
+        route="/api/devices/{device_id}/qr.svg",
+    ),
+    Case(
+        "POST",
+        "/api/devices/{own_device}/qr/rotate",
+        (401, 200, 403, 403, 403),
+        route="/api/devices/{device_id}/qr/rotate",
+    ),
+    # Pages: anonymous visitors are sent to the sign-in page.
+    Case("GET", "/", (302, 200, 200, 200, 200)),
+    Case("GET", "/login", (200,) * 5),
+    Case(
+        "GET",
+        "/devices/labels?ids={own_device}",
+        (302, 200, 200, 403, 403),
+        route="/devices/labels",
+    ),
+    Case("GET", "/q/{own_token}", (200,) * 5, route="/q/{token}"),
+]
+
+
+def _fill(value: Any, world: dict[str, Any]) -> Any:
+    """Replaces "{name}" placeholders in paths and bodies with the world's ids."""
+    if isinstance(value, str):
+        if value.startswith("{") and value.endswith("}") and value[1:-1] in world:
+            return world[value[1:-1]]
+        return value.format(**world)
+    if isinstance(value, dict):
+        return {k: _fill(v, world) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, world) for v in value]
+    return value
+
+
+async def _world(api: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    people = await team(api)
+    admin = people["admin"]
+    own = await account(api, people["rep"])
+    foreign = await account(api, people["other_rep"])
+    pool = await account(api, admin)
+    model = await product(api, admin)
+    part = await create(api, admin, "/api/parts", {"sku": "PT-1", "name": "Valve"})
+    own_device = await device(api, admin, own["id"], model["id"])
+    foreign_device = await device(api, admin, foreign["id"], model["id"])
+    ids = {
+        "admin_email": admin.email,
+        "rep": people["rep"].id,
+        "engineer": people["engineer"].id,
+        "other_engineer": people["other_engineer"].id,
+        "own_account": own["id"],
+        "foreign_account": foreign["id"],
+        "pool_account": pool["id"],
+        "product": model["id"],
+        "part": part["id"],
+        "own_device": own_device["id"],
+        "foreign_device": foreign_device["id"],
+        "own_token": own_device["qr_url"].rsplit("/", 1)[1],
+    }
+    return ids, people
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", MATRIX, ids=lambda c: f"{c.method} {c.path}")
+async def test_permission_matrix(api, case: Case, role: str):
+    world, people = await _world(api)
+    headers = {} if role == "anonymous" else people[role].headers
+    kwargs: dict[str, Any] = {"headers": headers}
+    if case.body is not None:
+        kwargs["json"] = _fill(case.body, world)
+    response = await api.request(case.method, _fill(case.path, world), **kwargs)
+    expected = case.expected[ROLES.index(role)]
+    assert response.status_code == expected, f"{role}: {response.text[:300]}"
+
+
+def test_every_route_has_a_row_in_the_matrix():
+    app = create_app()
+    covered = {(c.method, c.template) for c in MATRIX}
+    missing = []
+    for route in app.routes:
+        for method in getattr(route, "methods", ()):
+            if method in ("HEAD", "OPTIONS") or route.path.startswith(("/schema", "/static")):
+                continue
+            template = re.sub(r":\w+}", "}", route.path)  # {user_id:int} → {user_id}
+            if (method, template) not in covered:
+                missing.append(f"{method} {template}")
+    assert not missing, f"endpoints without a permission row: {missing}"
