@@ -53,6 +53,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Demo mode sets itself up: migrate, and fill an empty database with the demo data set.
         asyncio.run(_migrate())
         print(asyncio.run(_load_demo(args.seed, only_if_empty=True)))
+    else:
+        pending = asyncio.run(db.pending_migrations())
+        if pending:
+            print(
+                f"fieldline: the database is {len(pending)} migration(s) behind this version "
+                f"({', '.join(pending)}).\nRun `fieldline migrate` first, then start the server.",
+                file=sys.stderr,
+            )
+            return 2
     # Workers are separate processes: hand them the one database this process resolved.
     os.environ["DATABASE_URL"] = dsn
     print(f"Fieldline on http://{args.host}:{args.port}  (API schema at /schema)")
