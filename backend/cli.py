@@ -39,9 +39,15 @@ async def _load_demo(seed: int, only_if_empty: bool) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from backend.demo import DemoRefused
+
     db.configure()
     asyncio.run(_migrate())
-    print(asyncio.run(_load_demo(args.seed, only_if_empty=False)))
+    try:
+        print(asyncio.run(_load_demo(args.seed, only_if_empty=False)))
+    except DemoRefused as exc:
+        print(f"fieldline: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

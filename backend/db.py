@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,7 +31,9 @@ def embedded_url(data_dir: Path) -> str:
         import pgserver
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        _embedded = pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
+        with warnings.catch_warnings():  # platformdirs' note about XDG_RUNTIME_DIR is noise here
+            warnings.simplefilter("ignore")
+            _embedded = pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
     return str(_embedded.get_uri())
 
 
@@ -112,7 +117,9 @@ async def migrate() -> list[str]:
 
     pending = await pending_migrations()
     if pending:
-        result = await ForwardsMigrationManager(app_name="fieldline").run()
+        chatter = io.StringIO()  # Piccolo narrates with emoji; callers report in their own words
+        with contextlib.redirect_stdout(chatter):
+            result = await ForwardsMigrationManager(app_name="fieldline").run()
         if not result.success:
-            raise RuntimeError(f"migration failed: {result.message}")
+            raise RuntimeError(f"migration failed: {result.message}\n{chatter.getvalue()}")
     return pending

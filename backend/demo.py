@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, timezone
 from decimal import Decimal
 from time import perf_counter
 from typing import Any
@@ -14,82 +14,47 @@ from typing import Any
 import asyncpg
 
 from backend import db
+from backend import demo_names as names
 from backend.customers.dedupe import normalise_name, normalise_phone
 from backend.customers.qr import new_token
 from backend.customers.service import warranty_end
-from backend.demo_names import (
-    AREAS,
-    BRANDS_EN,
-    BRANDS_ZH,
-    CENTRE,
-    COMPANY_FORMS_EN,
-    COMPANY_FORMS_ZH,
-    DECISION_TITLES_EN,
-    DECISION_TITLES_ZH,
-    ENGLISH_FIRST,
-    ENGLISH_LAST,
-    GIVEN_NAMES,
-    INDUSTRIES,
-    MOBILE_PREFIXES,
-    OTHER_TITLES_EN,
-    OTHER_TITLES_ZH,
-    PARTS,
-    PRODUCTS,
-    SKILL_WEIGHTS,
-    SKILLS,
-    SOURCE_WEIGHTS,
-    SOURCES,
-    SURNAMES,
-    Area,
-)
 from backend.staff.service import hash_password
 
 DEMO_PASSWORD = "fieldline-demo"
 EMAIL_DOMAIN = "fieldline.test"
 SHANGHAI = timezone(timedelta(hours=8))
 MAX_RADIUS_KM = 30.0
-WEST_LNG, EAST_LNG = 121.2, 121.75  # west: Dianshan Lake side; east: the coast
+WEST_LNG, EAST_LNG = 121.2, 121.75  # west: towards Dianshan Lake; east: the coast
 KM_PER_DEG = 111.32
 DEVICE_JITTER_M = 200.0
 
-Row = tuple[Any, ...]
-
-# Column order of the rows in a DemoPlan (foreign keys there are list positions, not ids).
-USER_COLUMNS = (
-    "name",
-    "email",
-    "phone",
-    "role",
-    "locale",
-    "skills",
-    "home_lat",
-    "home_lng",
-    "duty_status",
-    "last_lat",
-    "last_lng",
-    "last_seen_at",
-)
-ACCOUNT_COLUMNS = (
-    "name",
-    "name_key",
-    "phone",
-    "phone_key",
-    "grade",
-    "vip",
-    "owner",
-    "address",
-    "lat",
-    "lng",
-    "source",
-    "last_contacted_at",
-)
-CONTACT_COLUMNS = ("account", "name", "title", "phone", "email", "decision_maker")
-STOCK_COLUMNS = ("part", "engineer", "qty")
-DEVICE_COLUMNS = ("account", "product", "serial", "installed_on", "warranty_until", "lat", "lng")
-
 GRADE_WEIGHTS = {"company": (15, 35, 50), "person": (3, 22, 75)}
 VIP_CHANCE = {"A": 0.22, "B": 0.035, "C": 0.01}
-DEVICE_WEIGHT = {"A": 10.0, "B": 5.0, "C": 2.5}  # a person's home counts 1
+DEVICE_WEIGHT = {"A": 10.0, "B": 5.0, "C": 2.5, "person": 1.0}
+
+Row = tuple[Any, ...]
+DemoPlan = dict[str, list[Row]]  # rows under the plan keys of TABLES
+
+# What the loader writes: (plan key, table, columns, {column position: plan key it refers to}).
+# In a DemoPlan a foreign key is a position in the referred list; the loader turns it into an id.
+# fmt: off
+TABLES: tuple[tuple[str, str, tuple[str, ...], dict[int, str]], ...] = (
+    ("users", "app_user", ("name", "email", "phone", "role", "locale", "skills", "home_lat",
+                           "home_lng", "duty_status", "last_lat", "last_lng", "last_seen_at",
+                           "password_hash"), {}),
+    ("products", "product", ("sku", "name", "category", "required_skill", "warranty_months"), {}),
+    ("parts", "part", ("sku", "name", "price"), {}),
+    ("accounts", "account", ("name", "name_key", "phone", "phone_key", "grade", "vip", "owner",
+                             "address", "lat", "lng", "source", "last_contacted_at"),
+     {6: "users"}),
+    ("contacts", "contact", ("account", "name", "title", "phone", "email", "decision_maker"),
+     {0: "accounts"}),
+    ("stock", "stock", ("part", "engineer", "qty"), {0: "parts", 1: "users"}),
+    ("devices", "device", ("account", "product", "serial", "installed_on", "warranty_until",
+                           "lat", "lng", "qr_token"), {0: "accounts", 1: "products"}),
+)
+# fmt: on
+NO_PROFILE = ((), None, None, "off_duty", None, None, None)  # users other than engineers
 
 
 class DemoRefused(Exception):
@@ -99,115 +64,108 @@ class DemoRefused(Exception):
 @dataclass(frozen=True)
 class DemoSummary:
     seed: int
-    users: int
-    reps: int
-    engineers: int
-    accounts: int
-    contacts: int
-    products: int
-    parts: int
-    stock: int
-    devices: int
+    counts: dict[str, int]  # rows per plan key, plus "reps" and "engineers"
     seconds: float
     logins: list[tuple[str, str, str]]
 
-
-@dataclass
-class DemoPlan:
-    """Everything the seed decides, before ids and QR tokens exist."""
-
-    users: list[Row] = field(default_factory=list)
-    accounts: list[Row] = field(default_factory=list)
-    contacts: list[Row] = field(default_factory=list)
-    devices: list[Row] = field(default_factory=list)
-    stock: list[Row] = field(default_factory=list)
+    def __str__(self) -> str:
+        counts = ", ".join(f"{n} {what}" for what, n in self.counts.items())
+        return f"{counts} (seed {self.seed}, {self.seconds} s)"
 
 
 @dataclass(frozen=True)
 class Person:
     name: str
-    first: str  # Latin, for e-mail addresses
+    first: str  # in Latin letters, for e-mail addresses
     last: str
-    chinese: bool
 
 
 def demo_email(role: str, number: int = 0) -> str:
-    prefix = {"rep": "rep", "engineer": "eng"}.get(role, role)
+    prefix = "eng" if role == "engineer" else role
     return f"{prefix}{number:02d}@{EMAIL_DOMAIN}" if number else f"{prefix}@{EMAIL_DOMAIN}"
 
 
 def demo_logins(reps: int = 1, engineers: int = 1) -> list[tuple[str, str, str]]:
-    """(role, email, password) to sign in with: admin, supervisor, then reps and engineers."""
-    logins = [
-        ("admin", demo_email("admin"), DEMO_PASSWORD),
-        ("supervisor", demo_email("supervisor"), DEMO_PASSWORD),
-    ]
+    """(role, email, password): admin, supervisor, rep01…, eng01… (all share one password)."""
+    logins = [(role, demo_email(role), DEMO_PASSWORD) for role in ("admin", "supervisor")]
     logins += [("rep", demo_email("rep", i), DEMO_PASSWORD) for i in range(1, reps + 1)]
-    logins += [
+    return logins + [
         ("engineer", demo_email("engineer", i), DEMO_PASSWORD) for i in range(1, engineers + 1)
     ]
-    return logins
 
 
 def km_from_centre(lat: float, lng: float) -> float:
-    dy = (lat - CENTRE[0]) * KM_PER_DEG
-    dx = (lng - CENTRE[1]) * KM_PER_DEG * math.cos(math.radians(CENTRE[0]))
+    dy = (lat - names.CENTRE[0]) * KM_PER_DEG
+    dx = (lng - names.CENTRE[1]) * KM_PER_DEG * math.cos(math.radians(names.CENTRE[0]))
     return math.hypot(dx, dy)
 
 
 class _Builder:
-    """Draws every value from one seeded Random, in a fixed order."""
+    """Draws every value from one seeded Random, always in the same order."""
 
     def __init__(self, seed: int, now: datetime) -> None:
         self.rng = random.Random(seed)
         self.now = now
-        self.today = now.astimezone(SHANGHAI).date()
+        self.today = now.date()  # UTC, the service's rule for "not in the future"
         self.name_keys: set[str] = set()
         self.phone_keys: set[str] = set()
         self.user_names: set[str] = set()
-        self.area_weights = [a.weight for a in AREAS]
 
     # --- small draws ---------------------------------------------------------------------------
 
     def person(self, chinese: bool) -> Person:
         rng = self.rng
         if chinese:
-            (sur, sur_latin), (given, given_latin) = rng.choice(SURNAMES), rng.choice(GIVEN_NAMES)
-            return Person(sur + given, given_latin, sur_latin, True)
-        first = rng.choice(ENGLISH_FIRST)
-        # Many Shanghai professionals go by an English first name with a Chinese surname.
-        last = rng.choice(ENGLISH_LAST) if rng.random() < 0.5 else rng.choice(SURNAMES)[1]
-        return Person(f"{first} {last}", first, last, False)
+            surname, surname_latin = rng.choice(names.SURNAMES)
+            given, given_latin = rng.choice(names.GIVEN_NAMES)
+            return Person(surname + given, given_latin, surname_latin)
+        first = rng.choice(names.ENGLISH_FIRST)
+        # Many Shanghai professionals use an English first name with their Chinese surname.
+        if rng.random() < 0.5:
+            last = rng.choice(names.ENGLISH_LAST)
+        else:
+            last = rng.choice(names.SURNAMES)[1]
+        return Person(f"{first} {last}", first, last)
 
     def mobile(self) -> str:
-        return f"+86 {self.rng.choice(MOBILE_PREFIXES)}{self.rng.randrange(10**8):08d}"
+        return f"+86 {self.rng.choice(names.MOBILE_PREFIXES)}{self.rng.randrange(10**8):08d}"
 
     def landline(self) -> str:
         return f"021-{self.rng.choice('23456')}{self.rng.randrange(10**7):07d}"
 
-    def area(self) -> Area:
-        return self.rng.choices(AREAS, weights=self.area_weights)[0]
+    def unique_phone(self, draw: Callable[[], str]) -> tuple[str, str]:
+        while True:
+            phone = draw()
+            key = normalise_phone(phone)
+            if key and key not in self.phone_keys:
+                self.phone_keys.add(key)
+                return phone, key
 
-    def position(self, area: Area) -> tuple[float, float]:
+    def area(self) -> names.Area:
+        return self.rng.choices(names.AREAS, weights=[a.weight for a in names.AREAS])[0]
+
+    def position(self, area: names.Area) -> tuple[float, float]:
         """A point around the area's centre, inside the metro and on the land side."""
         while True:
             dx, dy = self.rng.gauss(0, area.spread_km), self.rng.gauss(0, area.spread_km)
-            if math.hypot(dx, dy) > 2.5 * area.spread_km:
-                continue
             lat = area.lat + dy / KM_PER_DEG
             lng = area.lng + dx / (KM_PER_DEG * math.cos(math.radians(area.lat)))
-            if WEST_LNG <= lng <= EAST_LNG and km_from_centre(lat, lng) <= MAX_RADIUS_KM:
+            if (
+                math.hypot(dx, dy) <= 2.5 * area.spread_km
+                and WEST_LNG <= lng <= EAST_LNG
+                and km_from_centre(lat, lng) <= MAX_RADIUS_KM
+            ):
                 return round(lat, 6), round(lng, 6)
 
     def near(self, lat: float, lng: float, metres: float) -> tuple[float, float]:
-        """A point uniformly inside the disc of the given radius around (lat, lng)."""
-        r = metres * math.sqrt(self.rng.random()) / 1000
+        """A point drawn uniformly from the disc of that radius around (lat, lng)."""
+        km = metres * math.sqrt(self.rng.random()) / 1000
         angle = self.rng.uniform(0, 2 * math.pi)
-        lat2 = lat + r * math.sin(angle) / KM_PER_DEG
-        lng2 = lng + r * math.cos(angle) / (KM_PER_DEG * math.cos(math.radians(lat)))
+        lat2 = lat + km * math.sin(angle) / KM_PER_DEG
+        lng2 = lng + km * math.cos(angle) / (KM_PER_DEG * math.cos(math.radians(lat)))
         return round(lat2, 6), round(lng2, 6)
 
-    def address(self, area: Area, chinese: bool, home: bool) -> str:
+    def address(self, area: names.Area, chinese: bool, home: bool) -> str:
         rng = self.rng
         street_zh, street_en = rng.choice(area.streets)
         number = rng.randint(1, 1999)
@@ -219,102 +177,71 @@ class _Builder:
                 f"Room {room}, No. {number % 80 + 1}, Lane {lane} {street_en}, "
                 f"{area.district_en}, Shanghai"
             )
-        suite = rng.randint(1, 35) * 100 + rng.randint(1, 20) if rng.random() < 0.6 else None
+        suite = f"{rng.randint(1, 35)}{rng.randint(1, 20):02d}" if rng.random() < 0.6 else ""
         if chinese:
-            return f"上海市{area.district_zh}{street_zh}{number}号" + (
-                f"{suite}室" if suite else ""
-            )
+            return f"上海市{area.district_zh}{street_zh}{number}号" + (suite and f"{suite}室")
         where = f"{number} {street_en}, {area.district_en}, Shanghai"
         return f"Suite {suite}, {where}" if suite else where
 
     def past_moment(self, max_days: int) -> datetime:
-        """A working-hours moment (Shanghai time) in the last max_days days, stored as UTC."""
-        day = self.today - timedelta(days=self.rng.randint(0, max_days - 1))
+        """A working-hours moment (Shanghai time) of the last max_days days, in UTC."""
+        days_ago = timedelta(days=self.rng.randint(0, max_days - 1))
+        day = self.now.astimezone(SHANGHAI).date() - days_ago
         at = datetime.combine(day, time(self.rng.randint(9, 17), self.rng.randrange(60)), SHANGHAI)
-        if at > self.now:
-            at -= timedelta(days=1)
-        return at.astimezone(UTC)
+        return (at - timedelta(days=1) if at > self.now else at).astimezone(UTC)
 
-    def unique_phone(self, draw: Callable[[], str]) -> tuple[str, str]:
-        while True:
-            phone = draw()
-            key = normalise_phone(phone)
-            if key and key not in self.phone_keys:
-                self.phone_keys.add(key)
-                return phone, key
+    # --- staff ---------------------------------------------------------------------------------
 
-    # --- users ---------------------------------------------------------------------------------
-
-    def user(self, role: str, number: int = 0) -> tuple[Person, Row]:
+    def user(self, role: str, number: int = 0) -> Row:
+        """Name, email, phone, role, locale: the columns every user has."""
         chinese = self.rng.random() < 0.8
         person = self.person(chinese)
         while person.name in self.user_names:
             person = self.person(chinese)
         self.user_names.add(person.name)
         locale = "zh-CN" if chinese and self.rng.random() < 0.75 else "en"
-        row: Row = (
-            person.name,
-            demo_email(role, number),
-            self.mobile(),
-            role,
-            locale,
-            [],
-            None,
-            None,
-            "off_duty",
-            None,
-            None,
-            None,
-        )
-        return person, row
+        return (person.name, demo_email(role, number), self.mobile(), role, locale)
 
-    def engineer(self, number: int) -> Row:
-        _, row = self.user("engineer", number)
+    def engineer_profile(self, number: int) -> Row:
+        """Skills, home base, duty status and last position; the first six cover every skill."""
         rng = self.rng
-        primary = (
-            SKILLS[number - 1]
-            if number <= len(SKILLS)
-            else rng.choices(SKILLS, weights=SKILL_WEIGHTS)[0]
-        )
-        skills = [primary]
+        skills = [names.SKILLS[number - 1] if number <= len(names.SKILLS) else self.skill()]
         for _ in range(rng.choices((0, 1, 2), weights=(50, 35, 15))[0]):
-            extra = rng.choices(SKILLS, weights=SKILL_WEIGHTS)[0]
-            if extra not in skills:
+            if (extra := self.skill()) not in skills:
                 skills.append(extra)
         home_lat, home_lng = self.position(self.area())
-        last_lat = last_lng = last_seen = None
-        duty = "off_duty"
-        if rng.random() < 0.2:  # a few are already on shift, near home
-            duty = "available"
-            last_lat, last_lng = self.near(home_lat, home_lng, 3000)
-            last_seen = self.now - timedelta(seconds=rng.randint(10, 300))
-        return (*row[:5], skills, home_lat, home_lng, duty, last_lat, last_lng, last_seen)
+        if rng.random() < 0.8:
+            return (skills, home_lat, home_lng, "off_duty", None, None, None)
+        # A few are already on shift, somewhere near home.
+        last_lat, last_lng = self.near(home_lat, home_lng, 3000)
+        seen = self.now - timedelta(seconds=rng.randint(10, 300))
+        return (skills, home_lat, home_lng, "available", last_lat, last_lng, seen)
+
+    def skill(self) -> str:
+        return self.rng.choices(names.SKILLS, weights=names.SKILL_WEIGHTS)[0]
 
     # --- customers -----------------------------------------------------------------------------
 
-    def account_name(self, kind: str, area: Area) -> tuple[str, str | None]:
+    def account_name(self, kind: str, area: names.Area) -> tuple[str, str | None]:
         """A name whose normalised key no other demo account has, and its e-mail domain."""
         rng = self.rng
         for attempt in range(300):
-            domain: str | None = None
+            domain = None
             if kind == "person":
                 name = self.person(rng.random() < 0.85).name
             else:
-                industry_zh, industry_en, slug = rng.choice(INDUSTRIES)
+                industry_zh, industry_en, slug = rng.choice(names.INDUSTRIES)
                 if kind == "zh":
-                    brand, latin = rng.choice(BRANDS_ZH)
-                    name = rng.choice(COMPANY_FORMS_ZH).format(b=brand, i=industry_zh)
+                    brand, latin = rng.choice(names.BRANDS_ZH)
+                    name = rng.choice(names.COMPANY_FORMS_ZH).format(b=brand, i=industry_zh)
                 else:
-                    brand = latin = rng.choice(BRANDS_EN)
-                    name = rng.choice(COMPANY_FORMS_EN).format(b=brand, i=industry_en)
+                    brand = latin = rng.choice(names.BRANDS_EN)
+                    name = rng.choice(names.COMPANY_FORMS_EN).format(b=brand, i=industry_en)
                 domain = f"{latin.lower().replace(' ', '')}-{slug}.example.com"
                 if attempt >= 100:  # the plain names are used up: open branch offices
-                    district = area.district_zh.removesuffix("新区").removesuffix("区")
-                    name += (
-                        f"{district}分公司"
-                        if kind == "zh"
-                        else f" {area.district_en.split()[0]} Branch"
-                    )
+                    short = area.district_zh.removesuffix("新区").removesuffix("区")
+                    branch = area.district_en.split()[0]
+                    name += f"{short}分公司" if kind == "zh" else f" {branch} Branch"
             key = normalise_name(name)
             if key not in self.name_keys:
                 self.name_keys.add(key)
@@ -322,125 +249,94 @@ class _Builder:
         raise ValueError("the demo word lists cannot make that many distinct account names")
 
     def account(self, rep_count: int) -> tuple[Row, str, str | None]:
+        """An account row (owner: a rep's number), its kind (zh, en, person), its domain."""
         rng = self.rng
         kind = rng.choices(("zh", "en", "person"), weights=(55, 35, 10))[0]
         area = self.area()
         name, domain = self.account_name(kind, area)
-        chinese = kind == "zh" or (kind == "person" and not name.isascii())
-        grade = rng.choices(
-            "ABC", weights=GRADE_WEIGHTS["person" if domain is None else "company"]
-        )[0]
+        chinese = not name.isascii()
+        grade = rng.choices("ABC", weights=GRADE_WEIGHTS["person" if not domain else "company"])[0]
         vip = rng.random() < VIP_CHANCE[grade]
         phone, phone_key = self.unique_phone(self.mobile if kind == "person" else self.landline)
         lat, lng = self.position(area)
-        address = self.address(
-            area, chinese if rng.random() < 0.85 else not chinese, home=kind == "person"
-        )
-        owner: int | None = None
+        in_chinese = chinese if rng.random() < 0.85 else not chinese
+        address = self.address(area, in_chinese, home=kind == "person")
+        owner = None
         if rep_count and rng.random() < 0.7:
             # Reps work territories: an account mostly belongs to the rep of its area.
-            territory = AREAS.index(area) % rep_count
+            territory = names.AREAS.index(area) % rep_count
             owner = territory if rng.random() < 0.8 else rng.randrange(rep_count)
-        source = rng.choices(SOURCES, weights=SOURCE_WEIGHTS)[0]
-        contacted = None
-        if rng.random() < (0.8 if owner is not None else 0.25):
-            contacted = self.past_moment(60)
-        row = (
-            name,
-            normalise_name(name),
-            phone,
-            phone_key,
-            grade,
-            vip,
-            owner,
-            address,
-            lat,
-            lng,
-            source,
-            contacted,
-        )
+        source = rng.choices(names.SOURCES, weights=names.SOURCE_WEIGHTS)[0]
+        recent = rng.random() < (0.8 if owner is not None else 0.25)
+        contacted = self.past_moment(60) if recent else None
+        key = normalise_name(name)
+        row = (name, key, phone, phone_key, grade, vip, owner, address, lat, lng, source, contacted)
         return row, kind, domain
 
     def contacts(self, account: int, row: Row, kind: str, domain: str | None) -> list[Row]:
+        """1-3 people to talk to; the first one decides."""
         rng = self.rng
+        chinese = not row[0].isascii()
+        rows: list[Row] = []
         if kind == "person":
-            rows: list[Row] = [(account, row[0], None, row[2], None, True)]
+            rows.append((account, row[0], None, row[2], None, True))
             if rng.random() < 0.25:  # a family member who also calls about the boiler
-                other = self.person(not row[0].isascii())
-                rows.append((account, other.name, None, self.mobile(), None, False))
+                rows.append((account, self.person(chinese).name, None, self.mobile(), None, False))
             return rows
-        chinese = kind == "zh"
-        rows, seen = [], set[str]()
+        seen: set[str] = set()
         for i in range(rng.choices((1, 2, 3), weights=(35, 40, 25))[0]):
             person = self.person(chinese if rng.random() < 0.9 else not chinese)
             if person.name in seen:
                 continue
             seen.add(person.name)
-            titles = (
-                (DECISION_TITLES_ZH if chinese else DECISION_TITLES_EN)
-                if i == 0
-                else (OTHER_TITLES_ZH if chinese else OTHER_TITLES_EN)
-            )
+            title = rng.choice(names.TITLES[chinese][0 if i == 0 else 1])
             email = f"{person.first}.{person.last}@{domain}".lower()
-            rows.append(
-                (
-                    account,
-                    person.name,
-                    rng.choice(titles),
-                    self.mobile(),
-                    email if rng.random() < 0.85 else None,
-                    i == 0,
-                )
-            )
+            email_or_none = email if rng.random() < 0.85 else None
+            rows.append((account, person.name, title, self.mobile(), email_or_none, i == 0))
         return rows
 
     def devices(self, count: int, accounts: list[Row], kinds: list[str]) -> list[Row]:
+        """Devices spread over accounts by grade; homes only get residential products."""
         rng = self.rng
+        if not count:
+            return []
         weights = [
-            1.0 if kind == "person" else DEVICE_WEIGHT[row[4]]
+            DEVICE_WEIGHT["person" if kind == "person" else row[4]]
             for row, kind in zip(accounts, kinds, strict=True)
         ]
-        every = list(range(len(PRODUCTS)))
-        everyday = [i for i in every if PRODUCTS[i].residential]
+        every = list(range(len(names.PRODUCTS)))
+        residential = [i for i in every if names.PRODUCTS[i].residential]
         serials: set[tuple[int, str]] = set()
         rows = []
         for account in rng.choices(range(len(accounts)), weights=weights, k=count):
-            choices = everyday if kinds[account] == "person" else every
-            product = rng.choices(choices, weights=[PRODUCTS[i].weight for i in choices])[0]
-            spec = PRODUCTS[product]
-            serial = f"{spec.serial_prefix}{rng.randrange(10**7):07d}"
-            while (product, serial) in serials:
+            candidates = residential if kinds[account] == "person" else every
+            weights_p = [names.PRODUCTS[i].weight for i in candidates]
+            product = rng.choices(candidates, weights=weights_p)[0]
+            spec = names.PRODUCTS[product]
+            serial = ""
+            while not serial or (product, serial) in serials:
                 serial = f"{spec.serial_prefix}{rng.randrange(10**7):07d}"
             serials.add((product, serial))
-            installed: date = self.today - timedelta(days=rng.randint(0, 5 * 365 - 1))
+            installed = self.today - timedelta(days=rng.randint(0, 5 * 365 - 1))
+            until = warranty_end(installed, spec.warranty_months)
             lat, lng = self.near(accounts[account][8], accounts[account][9], DEVICE_JITTER_M)
-            rows.append(
-                (
-                    account,
-                    product,
-                    serial,
-                    installed,
-                    warranty_end(installed, spec.warranty_months),
-                    lat,
-                    lng,
-                )
-            )
+            rows.append((account, product, serial, installed, until, lat, lng))
         return rows
 
-    def stock(self, engineers: list[tuple[int, list[str]]]) -> list[Row]:
-        """Warehouse stock of every part, then 5-15 parts per van, mostly of the van's trades."""
+    def stock(self, vans: list[tuple[int, list[str]]]) -> list[Row]:
+        """The warehouse holds every part; each van 5-15 parts, mostly of its engineer's trades."""
         rng = self.rng
         rows: list[Row] = [
             (part, None, rng.randint(10, 120) if Decimal(p.price) < 500 else rng.randint(2, 30))
-            for part, p in enumerate(PARTS)
+            for part, p in enumerate(names.PARTS)
         ]
-        every = list(range(len(PARTS)))
-        for user, skills in engineers:
-            trade = [i for i, p in enumerate(PARTS) if p.skill in skills or p.skill == "general"]
+        every = list(range(len(names.PARTS)))
+        for user, skills in vans:
+            trade = [i for i in every if names.PARTS[i].skill in (*skills, "general")]
             held: list[int] = []
-            for _ in range(rng.randint(5, 15)):
-                pool = trade if rng.random() < 0.85 else every
-                part = rng.choice(pool)
+            size = rng.randint(5, 15)
+            while len(held) < size:
+                part = rng.choice(trade if rng.random() < 0.85 else every)
                 if part not in held:
                     held.append(part)
             rows += [(part, user, rng.randint(1, 6)) for part in held]
@@ -450,72 +346,67 @@ class _Builder:
 def build_plan(
     seed: int, *, accounts: int, devices: int, engineers: int, reps: int, now: datetime
 ) -> DemoPlan:
-    """The whole data set as rows; the same seed (on the same day) gives the same rows."""
+    """The whole data set: the same seed on the same day gives the same rows.
+
+    Password hashes and QR tokens, the last column of users and of devices, are left None:
+    they must not come from the seed.
+    """
     if min(accounts, devices, engineers, reps) < 0 or (devices and not accounts):
         raise ValueError("counts must not be negative, and devices need accounts")
     b = _Builder(seed, now)
-    plan = DemoPlan()
-    plan.users.append(b.user("admin")[1])
-    plan.users.append(b.user("supervisor")[1])
-    rep_index = [len(plan.users) + i for i in range(reps)]
-    plan.users += [b.user("rep", i)[1] for i in range(1, reps + 1)]
-    van_holders = []
+    plan: DemoPlan = {key: [] for key, *_ in TABLES}
+    users = plan["users"]
+    users += [(*b.user(role), *NO_PROFILE, None) for role in ("admin", "supervisor")]
+    users += [(*b.user("rep", i), *NO_PROFILE, None) for i in range(1, reps + 1)]
+    vans = []
     for i in range(1, engineers + 1):
-        plan.users.append(b.engineer(i))
-        van_holders.append((len(plan.users) - 1, plan.users[-1][5]))
+        users.append((*b.user("engineer", i), *b.engineer_profile(i), None))
+        vans.append((len(users) - 1, users[-1][5]))
+    plan["products"] = [
+        (p.sku, p.name, p.category, p.skill, p.warranty_months) for p in names.PRODUCTS
+    ]
+    plan["parts"] = [(p.sku, p.name, Decimal(p.price)) for p in names.PARTS]
     kinds = []
     for i in range(accounts):
         row, kind, domain = b.account(reps)
-        if row[6] is not None:
-            row = (*row[:6], rep_index[row[6]], *row[7:])
-        plan.accounts.append(row)
+        if row[6] is not None:  # the rep's number → the rep's place in users (after 2 others)
+            row = (*row[:6], 2 + row[6], *row[7:])
+        plan["accounts"].append(row)
         kinds.append(kind)
-        plan.contacts += b.contacts(i, row, kind, domain)
-    plan.devices = b.devices(devices, plan.accounts, kinds)
-    plan.stock = b.stock(van_holders)
+        plan["contacts"] += b.contacts(i, row, kind, domain)
+    plan["devices"] = [(*row, None) for row in b.devices(devices, plan["accounts"], kinds)]
+    plan["stock"] = b.stock(vans)
     return plan
 
 
-def _resolve(rows: list[Row], keys: dict[int, list[int]]) -> list[Row]:
-    """Replace list positions by database ids in the given columns."""
-    resolved = []
-    for row in rows:
-        values = list(row)
-        for column, ids in keys.items():
-            if values[column] is not None:
-                values[column] = ids[values[column]]
-        resolved.append(tuple(values))
-    return resolved
+_NEXT_IDS = (
+    "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2) ORDER BY 1"
+)
 
 
-async def _insert(
-    conn: asyncpg.Connection, table: str, columns: tuple[str, ...], rows: list[Row]
-) -> list[int]:
-    """COPY rows in with ids taken from the table's sequence first, so they can be referenced."""
-    ids = [
-        r[0]
-        for r in await conn.fetch(
-            "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2) ORDER BY 1",
-            table,
-            len(rows),
-        )
-    ]
-    if rows:
-        await conn.copy_records_to_table(
-            table,
-            columns=["id", *columns],
-            records=[(i, *row) for i, row in zip(ids, rows, strict=True)],
-        )
-    return ids
+async def _write(conn: asyncpg.Connection, plan: DemoPlan) -> None:
+    """COPY each table in, with ids drawn from its sequence first so later tables can refer."""
+    ids: dict[str, list[int]] = {}
+    for key, table, columns, refs in TABLES:
+        rows = plan[key]
+        ids[key] = [r[0] for r in await conn.fetch(_NEXT_IDS, table, len(rows))]
+        records = []
+        for new_id, row in zip(ids[key], rows, strict=True):
+            values = [new_id, *row]
+            for column, target in refs.items():
+                if row[column] is not None:
+                    values[column + 1] = ids[target][row[column]]
+            records.append(values)
+        await conn.copy_records_to_table(table, columns=["id", *columns], records=records)
 
 
 async def _refuse_if_not_empty(conn: asyncpg.Connection) -> None:
     for table in ("app_user", "account", "product", "part"):
         if await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {table})"):
-            what = "users" if table == "app_user" else f"{table} rows"
+            what = "users" if table == "app_user" else f"rows in {table}"
             raise DemoRefused(
-                f"the database already has {what}; the demo loads only into an "
-                "empty database (create a new one, or drop this one first)"
+                f"The database already has {what}: the demo loads only into an empty database "
+                "(create a new one, or drop this one first)."
             )
 
 
@@ -535,50 +426,17 @@ async def load_demo(
         now=datetime.now(UTC),
     )
     password_hash = await hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
+    plan["users"] = [(*row[:-1], password_hash) for row in plan["users"]]
+    plan["devices"] = [(*row[:-1], new_token()) for row in plan["devices"]]  # never from the seed
     async with db.engine.transaction(), db.connection() as conn:
         # Two demo loads (or a demo and a create-user) must not interleave.
         await conn.execute("LOCK TABLE app_user IN EXCLUSIVE MODE")
         await _refuse_if_not_empty(conn)
-        users = await _insert(
-            conn,
-            "app_user",
-            (*USER_COLUMNS, "password_hash"),
-            [(*row, password_hash) for row in plan.users],
-        )
-        products = await _insert(
-            conn,
-            "product",
-            ("sku", "name", "category", "required_skill", "warranty_months"),
-            [(p.sku, p.name, p.category, p.skill, p.warranty_months) for p in PRODUCTS],
-        )
-        parts = await _insert(
-            conn,
-            "part",
-            ("sku", "name", "price"),
-            [(p.sku, p.name, Decimal(p.price)) for p in PARTS],
-        )
-        accounts_ids = await _insert(
-            conn, "account", ACCOUNT_COLUMNS, _resolve(plan.accounts, {6: users})
-        )
-        await _insert(conn, "contact", CONTACT_COLUMNS, _resolve(plan.contacts, {0: accounts_ids}))
-        await _insert(conn, "stock", STOCK_COLUMNS, _resolve(plan.stock, {0: parts, 1: users}))
-        await _insert(
-            conn,
-            "device",
-            (*DEVICE_COLUMNS, "qr_token"),
-            [(*row, new_token()) for row in _resolve(plan.devices, {0: accounts_ids, 1: products})],
-        )
+        await _write(conn, plan)
+    counts = {key: len(rows) for key, rows in plan.items()} | {"reps": reps, "engineers": engineers}
     return DemoSummary(
-        seed=seed,
-        users=len(plan.users),
-        reps=reps,
-        engineers=engineers,
-        accounts=len(plan.accounts),
-        contacts=len(plan.contacts),
-        products=len(PRODUCTS),
-        parts=len(PARTS),
-        stock=len(plan.stock),
-        devices=len(plan.devices),
-        seconds=round(perf_counter() - started, 2),
-        logins=demo_logins(min(reps, 1), min(engineers, 1)),
+        seed,
+        counts,
+        round(perf_counter() - started, 2),
+        demo_logins(min(reps, 1), min(engineers, 1)),
     )

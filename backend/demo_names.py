@@ -192,11 +192,11 @@ COMPANY_FORMS_EN = ("{b} {i} Co., Ltd.", "{b} {i} (Shanghai) Co., Ltd.", "{b} {i
 
 # Job titles by language: (the decision maker's, everyone else's)
 TITLES: dict[bool, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    True: (("总经理", "副总经理", "采购经理", "厂长", "运营总监"),
-           ("设备部主管", "行政经理", "物业经理", "工程部经理", "财务主管", "前台", "店长")),
-    False: (("General Manager", "Procurement Manager", "Operations Director", "Plant Manager"),
+    True: (("总经理", "副总经理", "采购经理", "运营总监", "行政总监"),
+           ("设备部主管", "行政经理", "物业经理", "工程部经理", "财务主管", "办公室主任", "前台")),
+    False: (("General Manager", "Managing Director", "Procurement Manager", "Operations Director"),
             ("Facilities Manager", "Office Manager", "Chief Engineer", "Finance Manager",
-             "Store Manager", "Receptionist")),
+             "Admin Assistant", "Receptionist")),
 }
 
 MOBILE_PREFIXES = ("138", "139", "137", "136", "135", "150", "151", "158", "159", "186", "187",

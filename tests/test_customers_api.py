@@ -15,7 +15,14 @@ from tests.factories import account, create, product, staff, team
         ({"name": "ＡＣＭＥ　Ｃｏ．，Ｌｔｄ．"}, {"name": "Acme Co., Ltd."}),
         ({"name": "Acme Inc."}, {"name": "  acme  "}),
         ({"name": "Alpha", "phone": "+86 138 0013 8000"}, {"name": "Beta", "phone": "13800138000"}),
-        ({"name": "Gamma", "phone": "0086-138-0013-8000"}, {"name": "Delta", "phone": "138 0013 8000"}),
+        (
+            {"name": "Gamma", "phone": "0086-138-0013-8000"},
+            {"name": "Delta", "phone": "138 0013 8000"},
+        ),
+        (
+            {"name": "Epsilon", "phone": "+86 21 6412 3456"},
+            {"name": "Zeta", "phone": "021-64123456"},
+        ),
     ],
 )
 async def test_likely_duplicate_account_is_409_with_duplicate_of(api, first, second):
@@ -31,9 +38,12 @@ async def test_likely_duplicate_account_is_409_with_duplicate_of(api, first, sec
 
 async def test_different_companies_are_not_duplicates(api):
     rep = await staff(api, "rep")
-    await create(api, rep, "/api/accounts", {"name": "上海华东机电有限公司", "phone": "13800138000"})
+    await create(
+        api, rep, "/api/accounts", {"name": "上海华东机电有限公司", "phone": "13800138000"}
+    )
     other = await api.post(
-        "/api/accounts", json={"name": "上海华西机电有限公司", "phone": "13800138001"},
+        "/api/accounts",
+        json={"name": "上海华西机电有限公司", "phone": "13800138001"},
         headers=rep.headers,
     )
     assert other.status_code == 201
@@ -70,17 +80,21 @@ async def test_rep_sees_own_and_pool_but_not_other_reps_accounts(api):
 async def test_rep_cannot_give_an_account_to_someone_else(api):
     people = await team(api)
     response = await api.post(
-        "/api/accounts", json={"name": "Handed Over Ltd", "owner_id": people["other_rep"].id},
+        "/api/accounts",
+        json={"name": "Handed Over Ltd", "owner_id": people["other_rep"].id},
         headers=people["rep"].headers,
     )
     assert response.status_code == 403
     mine = await account(api, people["rep"])
-    moved = await api.patch(f"/api/accounts/{mine['id']}", json={"owner_id": None},
-                            headers=people["rep"].headers)
+    moved = await api.patch(
+        f"/api/accounts/{mine['id']}", json={"owner_id": None}, headers=people["rep"].headers
+    )
     assert moved.status_code == 403
-    assigned = await api.patch(f"/api/accounts/{mine['id']}",
-                               json={"owner_id": people["other_rep"].id},
-                               headers=people["supervisor"].headers)
+    assigned = await api.patch(
+        f"/api/accounts/{mine['id']}",
+        json={"owner_id": people["other_rep"].id},
+        headers=people["supervisor"].headers,
+    )
     assert assigned.status_code == 200
     assert assigned.json()["owner_id"] == people["other_rep"].id
 
@@ -88,15 +102,17 @@ async def test_rep_cannot_give_an_account_to_someone_else(api):
 async def test_account_update_and_filters(api):
     people = await team(api)
     a = await account(api, people["rep"], grade="B")
-    response = await api.patch(f"/api/accounts/{a['id']}", json={"grade": "A", "vip": True},
-                               headers=people["rep"].headers)
+    response = await api.patch(
+        f"/api/accounts/{a['id']}", json={"grade": "A", "vip": True}, headers=people["rep"].headers
+    )
     assert response.status_code == 200
     assert (response.json()["grade"], response.json()["vip"]) == ("A", True)
     await account(api, people["rep"], grade="C")
     only_a = await api.get("/api/accounts?grade=A", headers=people["rep"].headers)
     assert [x["id"] for x in only_a.json()["items"]] == [a["id"]]
-    by_name = await api.get("/api/accounts", params={"q": a["name"][:9]},
-                            headers=people["rep"].headers)
+    by_name = await api.get(
+        "/api/accounts", params={"q": a["name"][:9]}, headers=people["rep"].headers
+    )
     assert a["id"] in [x["id"] for x in by_name.json()["items"]]
 
 
@@ -125,8 +141,9 @@ async def test_contacts_belong_to_a_visible_account(api):
     assert contact["decision_maker"] is True
     listed = await api.get(f"/api/accounts/{mine['id']}/contacts", headers=people["rep"].headers)
     assert [c["id"] for c in listed.json()] == [contact["id"]]
-    foreign = await api.post("/api/contacts", json={**body, "account_id": theirs["id"]},
-                             headers=people["rep"].headers)
+    foreign = await api.post(
+        "/api/contacts", json={**body, "account_id": theirs["id"]}, headers=people["rep"].headers
+    )
     assert foreign.status_code == 404
 
 
@@ -135,8 +152,9 @@ async def test_products_parts_and_van_stock(api):
     admin, engineer = people["admin"], people["engineer"]
     chiller = await product(api, admin, sku="CH-100", warranty_months=36)
     assert chiller["warranty_months"] == 36
-    duplicate = await api.post("/api/products", json={"sku": "CH-100", "name": "Again"},
-                               headers=admin.headers)
+    duplicate = await api.post(
+        "/api/products", json={"sku": "CH-100", "name": "Again"}, headers=admin.headers
+    )
     assert duplicate.status_code == 409
     valve = await create(api, admin, "/api/parts", {"sku": "V-1", "name": "Valve", "price": 12.5})
     assert valve["price"] == "12.50"
@@ -150,14 +168,18 @@ async def test_products_parts_and_van_stock(api):
     assert [(i["sku"], i["qty"]) for i in stock.json()["items"]] == [("V-1", 3)]
     own = await api.get(f"/api/engineers/{engineer.id}/stock", headers=engineer.headers)
     assert own.json()["items"][0]["qty"] == 3
-    unknown = await api.put(f"/api/engineers/{engineer.id}/stock",
-                            json={"items": [{"part_id": 999, "qty": 1}]},
-                            headers=admin.headers)
+    unknown = await api.put(
+        f"/api/engineers/{engineer.id}/stock",
+        json={"items": [{"part_id": 999, "qty": 1}]},
+        headers=admin.headers,
+    )
     assert unknown.status_code == 400
     assert unknown.json()["errors"][0]["field"] == "items[0].part_id"
-    negative = await api.put(f"/api/engineers/{engineer.id}/stock",
-                             json={"items": [{"part_id": valve["id"], "qty": -1}]},
-                             headers=admin.headers)
+    negative = await api.put(
+        f"/api/engineers/{engineer.id}/stock",
+        json={"items": [{"part_id": valve["id"], "qty": -1}]},
+        headers=admin.headers,
+    )
     assert negative.status_code == 400
     not_engineer = await api.get(f"/api/engineers/{admin.id}/stock", headers=admin.headers)
     assert not_engineer.status_code == 404

@@ -31,10 +31,15 @@ def normalise_phone(phone: str | None) -> str | None:
         return None
     digits = _NON_DIGIT.sub("", phone)
     stripped = phone.strip()
+    international = True
     if digits.startswith("0086"):
         digits = digits[4:]
     elif stripped.startswith("+86") or (digits.startswith("86") and len(digits) == 13):
         digits = digits[2:]
+    else:
+        international = False
+    if international and digits and not digits.startswith(("0", "1")):
+        digits = "0" + digits  # +86 21 … is the landline dialled at home as 021 …
     return digits or None
 
 
