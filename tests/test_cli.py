@@ -16,8 +16,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def fieldline(*args: str, url: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "backend.cli", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "DATABASE_URL": url, **env}, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DATABASE_URL": url, **env},
+        check=False,
     )
 
 
@@ -46,27 +50,52 @@ async def test_migrate_then_create_user_who_can_sign_in(empty_database):
     again = fieldline("migrate", url=empty_database)
     assert "up to date" in again.stdout
     created = fieldline(
-        "create-user", "--email", "Boss@Example.test", "--name", "Boss", "--role", "admin",
-        url=empty_database, FIELDLINE_PASSWORD="a-long-password", FIELDLINE_ARGON2_PROFILE="test",
+        "create-user",
+        "--email",
+        "Boss@Example.test",
+        "--name",
+        "Boss",
+        "--role",
+        "admin",
+        url=empty_database,
+        FIELDLINE_PASSWORD="a-long-password",
+        FIELDLINE_ARGON2_PROFILE="test",
     )
     assert created.returncode == 0, created.stderr
     assert "created admin boss@example.test" in created.stdout
     conn = await asyncpg.connect(empty_database)
     try:
-        row = await conn.fetchrow("SELECT role, active FROM app_user WHERE email = $1",
-                                  "boss@example.test")
+        row = await conn.fetchrow(
+            "SELECT role, active FROM app_user WHERE email = $1", "boss@example.test"
+        )
     finally:
         await conn.close()
     assert (row["role"], row["active"]) == ("admin", True)
     duplicate = fieldline(
-        "create-user", "--email", "boss@example.test", "--name", "Boss", "--role", "admin",
-        url=empty_database, FIELDLINE_PASSWORD="a-long-password", FIELDLINE_ARGON2_PROFILE="test",
+        "create-user",
+        "--email",
+        "boss@example.test",
+        "--name",
+        "Boss",
+        "--role",
+        "admin",
+        url=empty_database,
+        FIELDLINE_PASSWORD="a-long-password",
+        FIELDLINE_ARGON2_PROFILE="test",
     )
     assert duplicate.returncode == 1
     assert "exists" in duplicate.stderr
     short = fieldline(
-        "create-user", "--email", "x@example.test", "--name", "X", "--role", "rep",
-        url=empty_database, FIELDLINE_PASSWORD="short", FIELDLINE_ARGON2_PROFILE="test",
+        "create-user",
+        "--email",
+        "x@example.test",
+        "--name",
+        "X",
+        "--role",
+        "rep",
+        url=empty_database,
+        FIELDLINE_PASSWORD="short",
+        FIELDLINE_ARGON2_PROFILE="test",
     )
     assert short.returncode == 2
     assert "password" in short.stderr

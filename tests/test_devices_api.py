@@ -57,8 +57,11 @@ async def test_serial_is_unique_per_product(api):
     a = await account(api, admin)
     p1, p2 = await product(api, admin), await product(api, admin)
     await device(api, admin, a["id"], p1["id"], serial="SN-1")
-    again = await api.post("/api/devices", json={"account_id": a["id"], "product_id": p1["id"],
-                                                 "serial": "SN-1"}, headers=admin.headers)
+    again = await api.post(
+        "/api/devices",
+        json={"account_id": a["id"], "product_id": p1["id"], "serial": "SN-1"},
+        headers=admin.headers,
+    )
     assert again.status_code == 409
     assert again.json()["field"] == "serial"
     await device(api, admin, a["id"], p2["id"], serial="SN-1")  # another model may reuse it
@@ -67,8 +70,11 @@ async def test_serial_is_unique_per_product(api):
 async def test_unknown_references_name_the_field(api):
     admin = (await team(api))["admin"]
     p = await product(api, admin)
-    response = await api.post("/api/devices", json={"account_id": 424242, "product_id": p["id"],
-                                                    "serial": "X1"}, headers=admin.headers)
+    response = await api.post(
+        "/api/devices",
+        json={"account_id": 424242, "product_id": p["id"], "serial": "X1"},
+        headers=admin.headers,
+    )
     assert response.status_code == 400
     assert response.json()["errors"] == [{"field": "account_id", "message": "unknown account"}]
 

@@ -40,7 +40,8 @@ async def test_bad_account_fields_are_named(api, body, field):
 async def test_unreadable_bodies_are_400(api, raw):
     admin = await staff(api, "admin")
     response = await api.post(
-        "/api/accounts", content=raw,
+        "/api/accounts",
+        content=raw,
         headers={**admin.headers, "Content-Type": "application/json"},
     )
     assert response.status_code == 400, response.text
@@ -70,8 +71,13 @@ async def test_bad_url_parameters_are_400(api, path):
 
 async def test_unknown_ids_are_404(api):
     admin = await staff(api, "admin")
-    for path in ("/api/accounts/77", "/api/devices/77", "/api/users/77",
-                 "/api/engineers/77/stock", "/api/devices/77/qr.svg"):
+    for path in (
+        "/api/accounts/77",
+        "/api/devices/77",
+        "/api/users/77",
+        "/api/engineers/77/stock",
+        "/api/devices/77/qr.svg",
+    ):
         response = await api.get(path, headers=admin.headers)
         assert response.status_code == 404, path
 
@@ -80,9 +86,18 @@ async def test_openapi_schema_lists_the_api(api):
     response = await api.get("/schema/openapi.json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ("/api/auth/login", "/api/me", "/api/users", "/api/accounts",
-                 "/api/accounts/{account_id}", "/api/contacts", "/api/products", "/api/parts",
-                 "/api/engineers/{engineer_id}/stock", "/api/devices",
-                 "/api/devices/{device_id}/qr.svg"):
+    for path in (
+        "/api/auth/login",
+        "/api/me",
+        "/api/users",
+        "/api/accounts",
+        "/api/accounts/{account_id}",
+        "/api/contacts",
+        "/api/products",
+        "/api/parts",
+        "/api/engineers/{engineer_id}/stock",
+        "/api/devices",
+        "/api/devices/{device_id}/qr.svg",
+    ):
         assert path in paths, path
     assert not any(p.startswith("/q/") for p in paths)  # pages stay out of the API schema

@@ -258,7 +258,9 @@ async def list_products(q: str | None, limit: int, offset: int) -> Page[ProductO
 
 async def create_part(data: PartIn) -> PartOut:
     price = data.price
-    if price is not None and not (price.is_finite() and 0 <= price < 10**10 and price * 100 % 1 == 0):
+    if price is not None and not (
+        price.is_finite() and 0 <= price < 10**10 and price * 100 % 1 == 0
+    ):
         raise Invalid("price", "an amount from 0 to 9,999,999,999.99 with at most 2 decimals")
     row = await _insert_unique(
         "INSERT INTO part (sku, name, price) VALUES ($1, $2, $3) RETURNING *",
