@@ -76,11 +76,13 @@ def _field_errors(exc: ValidationException) -> list[dict[str, str]]:
         if at:
             message = message[: at.start()]
         named = _NAMED_FIELD.search(message)  # "missing required field `x`", "unknown field `x`"
+        key = str(item.get("key") or "")
+        # For a nested object Litestar puts the parent's path in "key" and drops the " - at".
+        parent = path or (key if key not in ("", "data") else "")
         if named:
-            field = f"{path}.{named.group('name')}" if path else named.group("name")
+            field = f"{parent}.{named.group('name')}" if parent else named.group("name")
         else:
-            key = str(item.get("key") or "")
-            field = path or (key if key and key != "data" else "body")
+            field = parent or "body"
         errors.append({"field": field, "message": message})
     if not errors:
         errors.append({"field": "body", "message": str(exc.detail)})

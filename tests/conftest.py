@@ -33,7 +33,8 @@ def _with_database(url: str, name: str) -> str:
 
 async def _recreate_database(server_url: str) -> str:
     base_name = urlsplit(server_url).path.lstrip("/") or "postgres"
-    test_name = f"{base_name}_fieldline_test"
+    # One database per test process, so runs side by side never truncate each other's tables.
+    test_name = f"{base_name}_fieldline_test_{os.getpid()}"
     conn = await asyncpg.connect(server_url)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
