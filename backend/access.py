@@ -105,3 +105,27 @@ def check_stock_read(principal: Principal, engineer_id: int) -> None:
     if principal.is_manager or principal.id == engineer_id:
         return
     raise NotFound("Engineer not found")
+
+
+# --- work orders: staff see all; an engineer only the jobs offered or assigned to him ----------
+
+
+def check_job_read(principal: Principal, engineer_id: int | None) -> None:
+    if principal.is_manager:
+        return
+    if principal.role == Role.ENGINEER and engineer_id == principal.id:
+        return
+    raise NotFound("Work order not found")
+
+
+def check_job_action(principal: Principal, engineer_id: int | None, who: str) -> None:
+    """who = "engineer": only the job's own engineer acts; who = "staff": supervisors and admins."""
+    if who == "staff":
+        if not principal.is_manager:
+            raise Forbidden("Only supervisors and admins may do this")
+        return
+    if principal.role == Role.ENGINEER and engineer_id == principal.id:
+        return
+    if principal.role == Role.ENGINEER:
+        raise NotFound("Work order not found")
+    raise Forbidden("Only the engineer holding the job may do this")

@@ -3,13 +3,21 @@
 from piccolo.conf.apps import AppConfig
 
 from backend.customers.tables import Account, Contact, Device, Part, Product, Stock
+from backend.push.tables import AppSecret, PushSubscription
+from backend.ratelimit import RateHit
 from backend.settings import ROOT
-from backend.staff.tables import AuthSession, LoginFailure, User
+from backend.staff.tables import AuthSession, LoginFailure, User, Zone
+from backend.workorders.tables import PartUsage, Rating, WorkOrder, WorkOrderEvent
 
 APP_CONFIG = AppConfig(
     app_name="fieldline",
     migrations_folder_path=str(ROOT / "migrations"),
-    table_classes=[User, AuthSession, LoginFailure, Account, Contact, Product, Part, Stock, Device],
+    table_classes=[
+        *(User, AuthSession, LoginFailure, Zone),
+        *(Account, Contact, Product, Part, Stock, Device),
+        *(WorkOrder, WorkOrderEvent, PartUsage, Rating),
+        *(PushSubscription, AppSecret, RateHit),
+    ],
     migration_dependencies=[],
     commands=[],
 )

@@ -23,6 +23,7 @@ PathId = Annotated[int, PathParameter(ge=1, le=INT4_MAX)]
 QueryId = Annotated[int | None, QueryParameter(ge=1, le=INT4_MAX)]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 Offset = Annotated[int, QueryParameter(ge=0, le=INT4_MAX)]
+Token = Annotated[str, PathParameter(min_length=1, max_length=64)]
 Search = Annotated[str | None, QueryParameter(max_length=100)]
 
 

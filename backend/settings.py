@@ -16,6 +16,15 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _pair(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """ "respond,resolve" in hours, e.g. FIELDLINE_SLA_URGENT=2,8."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    respond, resolve = (int(part) for part in raw.split(","))
+    return respond, resolve
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -28,6 +37,10 @@ class Settings:
     public_rate_limit: int
     public_rate_window: timedelta
     argon2_profile: str
+    offer_timeout: timedelta
+    position_max_age: timedelta
+    # Hours to respond (engineer accepted) and to resolve (completed), per priority.
+    sla_hours: dict[str, tuple[int, int]]
 
 
 @cache
@@ -40,8 +53,15 @@ def get_settings() -> Settings:
         secure_cookies=os.environ.get("FIELDLINE_SECURE_COOKIES", "0") == "1",
         login_max_failures=_int("FIELDLINE_LOGIN_MAX_FAILURES", 5),
         login_window=timedelta(minutes=_int("FIELDLINE_LOGIN_WINDOW_MINUTES", 15)),
-        public_rate_limit=_int("FIELDLINE_PUBLIC_RATE_LIMIT", 60),
+        public_rate_limit=_int("FIELDLINE_PUBLIC_RATE_LIMIT", 120),
         public_rate_window=timedelta(seconds=_int("FIELDLINE_PUBLIC_RATE_WINDOW", 60)),
         # "test" picks argon2's cheapest parameters so the suite can create many users quickly.
         argon2_profile=os.environ.get("FIELDLINE_ARGON2_PROFILE", "default"),
+        offer_timeout=timedelta(seconds=_int("FIELDLINE_OFFER_TIMEOUT_SECONDS", 300)),
+        position_max_age=timedelta(minutes=_int("FIELDLINE_POSITION_MAX_AGE_MINUTES", 15)),
+        sla_hours={
+            "urgent": _pair("FIELDLINE_SLA_URGENT", (2, 8)),
+            "high": _pair("FIELDLINE_SLA_HIGH", (4, 24)),
+            "normal": _pair("FIELDLINE_SLA_NORMAL", (8, 48)),
+        },
     )

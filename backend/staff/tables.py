@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from piccolo.columns import (
+    JSONB,
     UUID,
     Array,
     Boolean,
@@ -30,6 +31,14 @@ class DutyStatus(StrEnum):
     BUSY = "busy"
 
 
+class Zone(Table):
+    """A service area; an engineer works inside his zone (dispatch checks it with shapely)."""
+
+    name = Varchar(length=120, unique=True)
+    # [[lat, lng], ...], the ring of the boundary
+    boundary = JSONB()
+
+
 class User(Table, tablename="app_user"):
     name = Varchar(length=120)
     email = Varchar(length=254, unique=True)
@@ -47,6 +56,7 @@ class User(Table, tablename="app_user"):
     last_lat = DoublePrecision(null=True, default=None)
     last_lng = DoublePrecision(null=True, default=None)
     last_seen_at = Timestamptz(null=True, default=None)
+    zone = ForeignKey(references=Zone, null=True, default=None, on_delete=OnDelete.set_null)
 
 
 class AuthSession(Table):

@@ -1,0 +1,276 @@
+"""Reading work orders: detail with events, parts and history; lists; the customer's view."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from backend import db
+from backend.access import Principal, check_job_read
+from backend.errors import NotFound
+from backend.schemas import Page
+from backend.workorders.schemas import (
+    ContactRef,
+    EventOut,
+    HistoryItem,
+    PartUsedOut,
+    PersonRef,
+    PublicRequest,
+    RatingOut,
+    SiteOut,
+    WorkOrderOut,
+)
+from backend.workorders.tables import Status
+
+WORK_ORDER_SELECT = """
+SELECT w.*, d.serial, p.name AS product_name, u.name AS engineer_name
+FROM work_order w JOIN device d ON d.id = w.device JOIN product p ON p.id = w.product
+LEFT JOIN app_user u ON u.id = w.engineer"""
+# Dispatch's own steps: the customer sees progress, not which engineers said no.
+INTERNAL_EVENTS = ("offered", "expired", "declined", "withdrawn")
+
+
+def _ref(row: Any, id_key: str, name_key: str) -> PersonRef | None:
+    return PersonRef(id=row[id_key], name=row[name_key]) if row[id_key] is not None else None
+
+
+def sla_breached(row: Any, now: datetime) -> bool:
+    """Response is late without acceptance by respond_by; resolution late without completion."""
+    accepted, completed = row["accepted_at"], row["completed_at"]
+    late_response = row["respond_by"] is not None and (accepted or now) > row["respond_by"]
+    late_fix = row["resolve_by"] is not None and (completed or now) > row["resolve_by"]
+    return row["status"] != Status.CANCELLED and (late_response or late_fix)
+
+
+def summary(row: asyncpg.Record, now: datetime | None = None) -> WorkOrderOut:
+    return WorkOrderOut(
+        id=row["id"],
+        status=row["status"],
+        priority=row["priority"],
+        source=row["source"],
+        description=row["description"],
+        device_id=row["device"],
+        product=row["product_name"],
+        serial=row["serial"],
+        account_id=row["account"],
+        lat=row["lat"],
+        lng=row["lng"],
+        engineer=_ref(row, "engineer", "engineer_name"),
+        distance_km=row["distance_km"],
+        offer_expires_at=row["offer_expires_at"],
+        respond_by=row["respond_by"],
+        resolve_by=row["resolve_by"],
+        sla_breached=sla_breached(row, now or datetime.now(UTC)),
+        resolution=row["resolution"],
+        reporter_name=row["reporter_name"],
+        reporter_phone=row["reporter_phone"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def events(work_order_id: int) -> list[EventOut]:
+    rows = await db.fetch(
+        """SELECT e.*, a.name AS actor_name, g.name AS engineer_name FROM work_order_event e
+           LEFT JOIN app_user a ON a.id = e.actor LEFT JOIN app_user g ON g.id = e.engineer
+           WHERE e.work_order = $1 ORDER BY e.at, e.id""",
+        work_order_id,
+    )
+    return [
+        EventOut(
+            kind=r["kind"],
+            at=r["at"],
+            from_status=r["from_status"],
+            to_status=r["to_status"],
+            actor_kind=r["actor_kind"],
+            actor=_ref(r, "actor", "actor_name"),
+            engineer=_ref(r, "engineer", "engineer_name"),
+            lat=r["lat"],
+            lng=r["lng"],
+            note=r["note"],
+        )
+        for r in rows
+    ]
+
+
+async def _parts(work_order_ids: list[int]) -> dict[int, list[PartUsedOut]]:
+    rows = await db.fetch(
+        """SELECT pu.work_order, pu.part, p.sku, p.name, pu.qty, pu.serial_out, pu.serial_in
+           FROM part_usage pu JOIN part p ON p.id = pu.part
+           WHERE pu.work_order = ANY($1) ORDER BY pu.id""",
+        work_order_ids,
+    )
+    found: dict[int, list[PartUsedOut]] = {}
+    for r in rows:
+        found.setdefault(r["work_order"], []).append(
+            PartUsedOut(
+                part_id=r["part"],
+                sku=r["sku"],
+                name=r["name"],
+                qty=r["qty"],
+                serial_out=r["serial_out"],
+                serial_in=r["serial_in"],
+            )
+        )
+    return found
+
+
+async def _ratings(work_order_ids: list[int]) -> dict[int, RatingOut]:
+    rows = await db.fetch("SELECT * FROM rating WHERE work_order = ANY($1)", work_order_ids)
+    return {
+        r["work_order"]: RatingOut(
+            score=r["score"], comment=r["comment"], at=r["at"], needs_follow_up=r["needs_follow_up"]
+        )
+        for r in rows
+    }
+
+
+async def device_history(device_id: int) -> list[HistoryItem]:
+    """Every job on the device, newest first, with the parts used and the rating."""
+    rows = await db.fetch(
+        WORK_ORDER_SELECT + " WHERE w.device = $1 ORDER BY w.created_at DESC", device_id
+    )
+    ids = [r["id"] for r in rows]
+    parts, ratings = await _parts(ids), await _ratings(ids)
+    return [
+        HistoryItem(
+            id=r["id"],
+            status=r["status"],
+            description=r["description"],
+            resolution=r["resolution"],
+            created_at=r["created_at"],
+            completed_at=r["completed_at"],
+            engineer=_ref(r, "engineer", "engineer_name"),
+            parts=parts.get(r["id"], []),
+            rating=ratings.get(r["id"]),
+        )
+        for r in rows
+    ]
+
+
+async def _site(account_id: int) -> SiteOut:
+    account = await db.fetchrow(
+        "SELECT id, name, address, phone FROM account WHERE id = $1", account_id
+    )
+    assert account is not None
+    contacts = await db.fetch(
+        "SELECT name, title, phone FROM contact WHERE account = $1 "
+        "ORDER BY decision_maker DESC, id",
+        account_id,
+    )
+    return SiteOut(
+        account_id=account["id"],
+        account_name=account["name"],
+        address=account["address"],
+        phone=account["phone"],
+        contacts=[ContactRef(name=c["name"], title=c["title"], phone=c["phone"]) for c in contacts],
+    )
+
+
+async def detail(principal: Principal, work_order_id: int) -> WorkOrderOut:
+    """A work order as its engineer or staff sees it: events, parts, rating, device history."""
+    row = await db.fetchrow(WORK_ORDER_SELECT + " WHERE w.id = $1", work_order_id)
+    if row is None:
+        raise NotFound("Work order not found")
+    check_job_read(principal, row["engineer"])
+    out = summary(row)
+    out.events = await events(work_order_id)
+    out.parts = (await _parts([work_order_id])).get(work_order_id, [])
+    out.rating = (await _ratings([work_order_id])).get(work_order_id)
+    out.history = [h for h in await device_history(row["device"]) if h.id != work_order_id]
+    out.site = await _site(row["account"])
+    return out
+
+
+async def listing(
+    principal: Principal, *, status: str | None, engineer_id: int | None, limit: int, offset: int
+) -> Page[WorkOrderOut]:
+    where, args = ["TRUE"], []
+    if not principal.is_manager:
+        engineer_id = principal.id  # an engineer lists his own jobs only
+    for column, value in (("w.status", status), ("w.engineer", engineer_id)):
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = ${len(args)}")
+    rows, total = await db.fetch_page(
+        WORK_ORDER_SELECT, " AND ".join(where), args, "w.created_at DESC, w.id DESC", limit, offset
+    )
+    now = datetime.now(UTC)
+    return Page(items=[summary(r, now) for r in rows], total=total, limit=limit, offset=offset)
+
+
+async def my_jobs(principal: Principal) -> list[WorkOrderOut]:
+    rows = await db.fetch(
+        WORK_ORDER_SELECT + " WHERE w.engineer = $1 AND w.status = ANY($2) ORDER BY w.created_at",
+        principal.id,
+        [Status.OFFERED, Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE],
+    )
+    now = datetime.now(UTC)
+    return [summary(r, now) for r in rows]
+
+
+# --- the customer's side: only through the device's QR token --------------------------------
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Shows the last four digits only: 138****8000 → ********8000."""
+    if not phone:
+        return None
+    digits = [c for c in phone if c.isdigit()]
+    return "*" * max(len(digits) - 4, 0) + "".join(digits[-4:])
+
+
+def mask_name(name: str | None) -> str | None:
+    """王小明 → 王**: the reporter knows it; a stranger with the sticker learns little."""
+    if not name:
+        return None
+    return name[0] + "*" * (len(name) - 1)
+
+
+async def public_request(row: asyncpg.Record, with_timeline: bool) -> PublicRequest:
+    first_name = row["engineer_name"].split()[0] if row["engineer_name"] else None
+    request = PublicRequest(
+        id=row["id"],
+        status=row["status"],
+        description=row["description"],
+        reporter_name=row["reporter_name"],
+        reporter_phone=mask_phone(row["reporter_phone"]),
+        created_at=row["created_at"],
+        engineer_name=first_name,
+    )
+    if with_timeline:
+        # Customers see what happened and when, not who on the staff did it or where.
+        request.timeline = [
+            EventOut(
+                kind=e.kind,
+                at=e.at,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                actor_kind=e.actor_kind,
+            )
+            for e in await events(row["id"])
+            if e.kind not in ("offered", "expired", "declined", "withdrawn")
+        ]
+        request.rating = (await _ratings([row["id"]])).get(row["id"])
+    return request
+
+
+async def device_requests(device_id: int) -> list[PublicRequest]:
+    """The device's requests still in progress or waiting for a rating, newest first."""
+    rows = await db.fetch(
+        WORK_ORDER_SELECT + " WHERE w.device = $1 AND w.status NOT IN ('rated', 'cancelled') "
+        "ORDER BY w.created_at DESC LIMIT 20",
+        device_id,
+    )
+    return [await public_request(r, with_timeline=False) for r in rows]
+
+
+async def device_request(device_id: int, work_order_id: int) -> PublicRequest:
+    row = await db.fetchrow(
+        WORK_ORDER_SELECT + " WHERE w.id = $1 AND w.device = $2", work_order_id, device_id
+    )
+    if row is None:
+        raise NotFound("Request not found")
+    return await public_request(row, with_timeline=True)

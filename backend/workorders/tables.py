@@ -1,0 +1,108 @@
+"""Tables of the service loop: work orders, their events, parts used, ratings."""
+
+from enum import StrEnum
+
+from piccolo.columns import (
+    Boolean,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    SmallInt,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.customers.tables import Account, Device, Part, Product
+from backend.staff.tables import User
+
+
+class Status(StrEnum):
+    NEW = "new"
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    EN_ROUTE = "en_route"
+    ON_SITE = "on_site"
+    COMPLETED = "completed"
+    RATED = "rated"
+    CANCELLED = "cancelled"
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Source(StrEnum):
+    QR = "qr"
+    STAFF = "staff"
+    RULE = "rule"
+
+
+class WorkOrder(Table):
+    device = ForeignKey(references=Device, null=False, index=True, on_delete=OnDelete.restrict)
+    account = ForeignKey(references=Account, null=False, index=True, on_delete=OnDelete.restrict)
+    # The device's model, copied so dispatch reads a model's parts history without joins.
+    product = ForeignKey(references=Product, null=False, on_delete=OnDelete.restrict)
+    source = Varchar(length=10, choices=Source)
+    reporter_name = Varchar(length=120, null=True, default=None)
+    reporter_phone = Varchar(length=40, null=True, default=None)
+    description = Text()
+    priority = Varchar(length=10, choices=Priority, default=Priority.NORMAL)
+    status = Varchar(length=12, choices=Status, default=Status.NEW, index=True)
+    # The engineer holding the offer or the job; null while it waits in the queue.
+    engineer = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.restrict)
+    distance_km = DoublePrecision(null=True, default=None)
+    lat = DoublePrecision(null=True, default=None)
+    lng = DoublePrecision(null=True, default=None)
+    offered_at = Timestamptz(null=True, default=None)
+    offer_expires_at = Timestamptz(null=True, default=None)
+    respond_by = Timestamptz(null=True, default=None)
+    resolve_by = Timestamptz(null=True, default=None)
+    accepted_at = Timestamptz(null=True, default=None)
+    arrived_at = Timestamptz(null=True, default=None)
+    completed_at = Timestamptz(null=True, default=None)
+    resolution = Text(null=True, default=None)
+    created_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class WorkOrderEvent(Table):
+    """One transition or dispatch step of a work order: who, when, where."""
+
+    work_order = ForeignKey(references=WorkOrder, null=False, on_delete=OnDelete.cascade)
+    at = Timestamptz(default=TimestamptzNow())
+    kind = Varchar(length=20)
+    from_status = Varchar(length=12, null=True, default=None)
+    to_status = Varchar(length=12, null=True, default=None)
+    actor = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    actor_kind = Varchar(length=10)  # staff | customer | system
+    engineer = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    lat = DoublePrecision(null=True, default=None)
+    lng = DoublePrecision(null=True, default=None)
+    note = Text(null=True, default=None)
+
+
+class PartUsage(Table):
+    work_order = ForeignKey(
+        references=WorkOrder, null=False, index=True, on_delete=OnDelete.cascade
+    )
+    part = ForeignKey(references=Part, null=False, index=True, on_delete=OnDelete.restrict)
+    qty = Integer()
+    serial_out = Varchar(length=80, null=True, default=None)
+    serial_in = Varchar(length=80, null=True, default=None)
+
+
+class Rating(Table):
+    work_order = ForeignKey(
+        references=WorkOrder, null=False, unique=True, on_delete=OnDelete.cascade
+    )
+    score = SmallInt()
+    comment = Text(null=True, default=None)
+    at = Timestamptz(default=TimestamptzNow())
+    needs_follow_up = Boolean(default=False)
