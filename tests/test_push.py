@@ -1,0 +1,395 @@
+"""Web Push: the VAPID key, subscriptions through the API, and what a push service receives."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from backend import db
+from backend.push import service
+from tests.factories import Staff, account, device, product, staff
+from tests.push_receiver import (
+    Browser,
+    PushReceiver,
+    b64url,
+    decrypt,
+    decrypt_content,
+    unb64url,
+    vapid_params,
+    verify_vapid,
+)
+
+SUBSCRIPTIONS = "/api/push/subscriptions"
+KEY = "/api/public/push/key"
+ELSEWHERE = "https://push.example.com/send/abc123"  # valid, and never contacted by these tests
+
+
+@pytest.fixture(autouse=True)
+async def push_setup(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    monkeypatch.setenv("FIELDLINE_PUSH_ALLOW_HTTP", "1")  # the receiver is http://127.0.0.1
+    monkeypatch.setattr(service, "RETRY_DELAYS", (0.0, 0.0))
+    # The api fixture empties app_secret: a key pair cached by an earlier test is not stored.
+    monkeypatch.setattr(service, "_signer", None)
+    yield
+    await service.drain()
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[PushReceiver]:
+    async with PushReceiver() as push_service:
+        yield push_service
+
+
+async def subscribed(api: httpx.AsyncClient, receiver: PushReceiver) -> tuple[Staff, Browser]:
+    """An engineer whose browser subscribed to pushes delivered at receiver's /push/1."""
+    who, browser = await staff(api, "engineer"), Browser.new()
+    endpoint = receiver.url("/push/1")
+    body = browser.subscription(endpoint)
+    response = await api.post(SUBSCRIPTIONS, json=body, headers=who.headers)
+    assert response.status_code == 201, response.text
+    assert response.json() == {"endpoint": endpoint}
+    return who, browser
+
+
+async def stored() -> list[dict[str, Any]]:
+    rows = await db.fetch('SELECT endpoint, "user", work_order FROM push_subscription ORDER BY id')
+    return [dict(r) for r in rows]
+
+
+async def test_public_key_is_one_p256_point_made_once(api: httpx.AsyncClient, monkeypatch):
+    first = await api.get(KEY)
+    assert first.status_code == 200, first.text
+    key = first.json()["public_key"]
+    point = unb64url(key)
+    assert (len(point), point[0]) == (65, 0x04)  # uncompressed, as applicationServerKey wants
+    ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+
+    monkeypatch.setattr(service, "_signer", None)  # as after a restart: read back, not remade
+    assert (await api.get(KEY)).json() == {"public_key": key}
+    names = await db.fetch("SELECT name FROM app_secret ORDER BY name")
+    assert [r["name"] for r in names] == ["vapid_private_pem", "vapid_public_pem"]
+
+
+async def test_workers_starting_together_agree_on_one_key_pair(api: httpx.AsyncClient):
+    starts = [service._load_signer() for _ in range(8)]  # each as a fresh worker would
+    keys = {signer.public_key for signer in await asyncio.gather(*starts)}
+    assert len(keys) == 1
+    assert await db.fetchval("SELECT count(*) FROM app_secret") == 2
+
+
+async def test_notify_user_delivers_the_payload_encrypted_and_signed(api, receiver):
+    who, browser = await subscribed(api, receiver)
+    payload = {"kind": "offer", "work_order": 7, "title": "冷水机 Chiller, Pudong"}
+
+    service.notify_user(who.id, payload, urgency="high")
+    await service.drain()
+
+    [request] = receiver.requests
+    assert (request.method, request.path) == ("POST", "/push/1")
+    assert json.loads(browser.decrypt(request.body)) == payload
+    assert request.headers["content-encoding"] == "aes128gcm"
+    assert int(request.headers["ttl"]) > 0
+    assert request.headers["urgency"] == "high"
+    authorization = request.headers["authorization"]
+    claims = verify_vapid(authorization, receiver.url("/push/1"))
+    assert claims["aud"] == f"http://127.0.0.1:{receiver.port}"  # the origin, port included
+    assert time.time() < claims["exp"] <= time.time() + 24 * 3600
+    assert claims["sub"] == "mailto:ops@fieldline.invalid"
+    assert vapid_params(authorization)["k"] == (await api.get(KEY)).json()["public_key"]
+
+    # The verifier is not vacuous: another origin or a changed signature fails it.
+    with pytest.raises(ValueError, match="aud"):
+        verify_vapid(authorization, "https://push.example.com/x")
+    token = vapid_params(authorization)["t"]
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    with pytest.raises(InvalidSignature):
+        verify_vapid(authorization.replace(token, forged), receiver.url("/push/1"))
+
+
+async def test_vapid_subject_comes_from_the_environment(api, receiver, monkeypatch):
+    monkeypatch.setenv("FIELDLINE_VAPID_SUBJECT", "https://fieldline.example/contact")
+    who, _ = await subscribed(api, receiver)
+    service.notify_user(who.id, {"kind": "status"})
+    await service.drain()
+    [request] = receiver.requests
+    claims = verify_vapid(request.headers["authorization"], receiver.url("/push/1"))
+    assert claims["sub"] == "https://fieldline.example/contact"
+    assert request.headers["urgency"] == "normal"
+
+
+@pytest.mark.parametrize("status", [404, 410])
+async def test_a_gone_subscription_is_deleted(api, receiver, status: int):
+    receiver.answer("/push/1", status)
+    who, _ = await subscribed(api, receiver)
+    service.notify_user(who.id, {"kind": "status"})
+    await service.drain()
+    assert len(receiver.requests) == 1
+    assert await stored() == []
+
+
+@pytest.mark.parametrize(
+    ("statuses", "attempts", "logged"),
+    [
+        ((500,), 3, "given up after 3 attempts: HTTP 500"),
+        ((503, 429, 201), 3, ""),
+        ((503, 201), 2, ""),
+        ((400,), 1, "refused: HTTP 400"),  # a client error will not get better by retrying
+    ],
+)
+async def test_retries_are_bounded_and_only_for_server_trouble(
+    api, receiver, caplog, statuses: tuple[int, ...], attempts: int, logged: str
+):
+    assert service.ATTEMPTS == 3
+    receiver.answer("/push/1", *statuses)
+    who, browser = await subscribed(api, receiver)
+    service.notify_user(who.id, {"n": 1})
+    await service.drain()
+    assert [json.loads(browser.decrypt(r.body)) for r in receiver.requests] == [{"n": 1}] * attempts
+    assert len(await stored()) == 1  # kept: only 404/410 say the subscription is gone
+    assert logged in caplog.text
+
+
+async def test_an_unreachable_service_does_not_stop_the_others(api, receiver, caplog):
+    who, browser = await subscribed(api, receiver)
+    with socket.socket() as probe:  # a port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/push/dead"
+    await service.subscribe(dead, Browser.new().p256dh, Browser.new().auth, user_id=who.id)
+    service.notify_user(who.id, {"n": 1})
+    await service.drain()
+    [request] = receiver.requests
+    assert json.loads(browser.decrypt(request.body)) == {"n": 1}
+    assert "given up after 3 attempts: ConnectError" in caplog.text
+
+
+async def test_a_hanging_push_service_does_not_hold_up_the_caller(api, receiver):
+    release = receiver.hold("/push/1")
+    who, browser = await subscribed(api, receiver)
+
+    service.notify_user(who.id, {"n": 1})  # returns at once: it only schedules the send
+    await receiver.wait_for(1)
+    assert receiver.answered == 0  # the push service has it and has not answered
+    me = await api.get("/api/me", headers=who.headers)
+    assert me.status_code == 200, me.text  # the app still serves
+
+    release.set()
+    await service.drain()
+    assert receiver.answered == 1
+    assert json.loads(browser.decrypt(receiver.requests[0].body)) == {"n": 1}
+
+
+async def test_shutdown_waits_a_bounded_time_then_cancels(api, receiver, monkeypatch, caplog):
+    receiver.hold("/push/1")  # never released until the receiver closes
+    who, _ = await subscribed(api, receiver)
+    monkeypatch.setattr(service, "SHUTDOWN_WAIT", 0)
+    async with service.push_lifespan(None):  # type: ignore[arg-type]
+        service.notify_user(who.id, {"n": 1})
+        await receiver.wait_for(1)
+    assert "cancelled" in caplog.text
+    await service.drain()  # nothing left to wait for
+
+
+async def test_lifespan_refuses_a_subject_that_is_not_mailto_or_https(api, monkeypatch):
+    monkeypatch.setenv("FIELDLINE_VAPID_SUBJECT", "ops@fieldline.invalid")
+    with pytest.raises(ValueError, match="FIELDLINE_VAPID_SUBJECT"):
+        async with service.push_lifespan(None):  # type: ignore[arg-type]
+            pass
+
+
+async def test_notify_without_subscriptions_sends_nothing(api, receiver):
+    await subscribed(api, receiver)  # someone else's
+    nobody = await staff(api, "rep")
+    service.notify_user(nobody.id, {"n": 1})
+    service.notify_work_order(2_000_000, {"n": 1})
+    await service.drain()
+    assert receiver.requests == []
+
+
+async def test_bad_payloads_are_logged_never_raised(api, receiver, caplog):
+    who, _ = await subscribed(api, receiver)
+    service.notify_user(who.id, {"blob": "x" * service.MAX_PAYLOAD})
+    service.notify_user(who.id, {"not json": object()})
+    await service.drain()
+    assert receiver.requests == []
+    assert "not sent" in caplog.text
+    assert "not scheduled" in caplog.text
+
+
+def test_notify_outside_an_event_loop_is_logged_never_raised(caplog):
+    service.notify_user(1, {"n": 1})
+    assert "not scheduled" in caplog.text
+
+
+async def test_a_send_scheduled_inside_a_transaction_takes_its_own_connection(api, receiver):
+    who, _ = await subscribed(api, receiver)
+    async with db.engine.transaction():
+        await db.execute("SELECT 1")
+        service.notify_user(who.id, {"n": 1})
+    await service.drain()
+    assert len(receiver.requests) == 1
+
+
+async def test_customers_following_a_work_order_get_its_pushes(api, receiver):
+    work_order = await _work_order(api)
+    browser = Browser.new()
+    endpoint = receiver.url("/push/customer")
+    await service.subscribe(endpoint, browser.p256dh, browser.auth, work_order_id=work_order)
+    service.notify_work_order(work_order, {"status": "on_site"})
+    await service.drain()
+    [request] = receiver.requests
+    assert json.loads(browser.decrypt(request.body)) == {"status": "on_site"}
+
+
+async def test_one_browser_can_be_a_staff_members_and_follow_a_request(api, receiver):
+    work_order = await _work_order(api)
+    who, browser = await subscribed(api, receiver)
+    endpoint = receiver.url("/push/1")
+    await service.subscribe(endpoint, browser.p256dh, browser.auth, work_order_id=work_order)
+    assert await stored() == [{"endpoint": endpoint, "user": who.id, "work_order": work_order}]
+
+    unsubscribe = {"endpoint": endpoint}
+    response = await api.request("DELETE", SUBSCRIPTIONS, json=unsubscribe, headers=who.headers)
+    assert response.status_code == 204
+    assert await stored() == [{"endpoint": endpoint, "user": None, "work_order": work_order}]
+    await service.unsubscribe(endpoint, work_order_id=work_order)
+    assert await stored() == []
+
+
+async def test_a_shared_tablet_changes_hands(api, receiver):
+    first, browser = await subscribed(api, receiver)
+    second = await staff(api, "engineer")
+    body = browser.subscription(receiver.url("/push/1"))
+    response = await api.post(SUBSCRIPTIONS, json=body, headers=second.headers)
+    assert response.status_code == 201
+    assert [row["user"] for row in await stored()] == [second.id]
+    service.notify_user(first.id, {"to": "first"})
+    service.notify_user(second.id, {"to": "second"})
+    await service.drain()
+    assert [json.loads(browser.decrypt(r.body)) for r in receiver.requests] == [{"to": "second"}]
+
+
+def _body(**change: Any) -> dict[str, Any]:
+    body = Browser.new().subscription(ELSEWHERE)
+    for name, value in change.items():
+        target = body["keys"] if name in ("p256dh", "auth") else body
+        if value is None:
+            del target[name]
+        else:
+            target[name] = value
+    return body
+
+
+ON_NO_CURVE = b64url(b"\x04" + b"\x00" * 64)
+COMPRESSED = b64url(b"\x02" + b"\x01" * 32)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (_body(endpoint=None), "endpoint"),
+        (_body(keys=None), "keys"),
+        pytest.param(
+            _body(p256dh=None),
+            "keys.p256dh",
+        ),
+        (_body(extra=1), "extra"),
+        (_body(endpoint="http://push.example.com/x"), "endpoint"),
+        (_body(endpoint="https://10.0.0.5/x"), "endpoint"),
+        (_body(endpoint="https://[::1]:8443/x"), "endpoint"),  # loopback needs the dev switch…
+        (_body(endpoint="https://user@push.example.com/x"), "endpoint"),
+        (_body(endpoint="ftp://push.example.com/x"), "endpoint"),
+        (_body(endpoint="not a url"), "endpoint"),
+        (_body(endpoint="https://push.example.com/" + "a" * 3000), "endpoint"),
+        (_body(p256dh="not base64!"), "keys.p256dh"),
+        (_body(p256dh=b64url(b"\x04" + b"\x01" * 63)), "keys.p256dh"),
+        (_body(p256dh=ON_NO_CURVE), "keys.p256dh"),
+        (_body(p256dh=COMPRESSED), "keys.p256dh"),
+        (_body(auth=b64url(b"\x01" * 15)), "keys.auth"),
+        (_body(auth="@@@@"), "keys.auth"),
+        ("not json", "body"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+async def test_bad_subscription_bodies_are_400_naming_the_field(api, body, field, monkeypatch):
+    monkeypatch.delenv("FIELDLINE_PUSH_ALLOW_HTTP")  # …and is off in production
+    who = await staff(api, "rep")
+    kwargs = {"json": body} if isinstance(body, dict) else {"content": body}
+    response = await api.post(SUBSCRIPTIONS, headers=who.headers, **kwargs)
+    assert response.status_code == 400, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [field], response.text
+    assert await stored() == []
+
+
+async def test_keys_are_stored_as_unpadded_base64url(api):
+    who, browser = await staff(api, "rep"), Browser.new()
+    padded = browser.subscription(ELSEWHERE)
+    padded["keys"] = {"p256dh": browser.p256dh + "=", "auth": browser.auth + "=="}
+    response = await api.post(SUBSCRIPTIONS, json=padded, headers=who.headers)
+    assert response.status_code == 201, response.text
+    row = await db.fetchrow("SELECT p256dh, auth FROM push_subscription")
+    assert (row["p256dh"], row["auth"]) == (browser.p256dh, browser.auth)
+
+
+async def test_subscriptions_need_a_sign_in_and_unsubscribe_only_ones_own(api: httpx.AsyncClient):
+    owner, other = await staff(api, "engineer"), await staff(api, "rep")
+    body = Browser.new().subscription(ELSEWHERE)
+    assert (await api.post(SUBSCRIPTIONS, json=body)).status_code == 401
+    assert (await api.post(SUBSCRIPTIONS, json=body, headers=owner.headers)).status_code == 201
+
+    async def delete(who: Staff | None, sent: dict[str, Any]) -> int:
+        headers = who.headers if who else {}
+        response = await api.request("DELETE", SUBSCRIPTIONS, json=sent, headers=headers)
+        return response.status_code
+
+    assert await delete(None, body) == 401
+    assert await delete(other, {"endpoint": ELSEWHERE}) == 404
+    assert len(await stored()) == 1
+    assert await delete(owner, body) == 204
+    assert await stored() == []
+    assert await delete(owner, {"endpoint": ELSEWHERE}) == 404
+    assert await delete(owner, {"keys": body["keys"]}) == 400
+
+
+def test_the_test_decryptor_reads_the_rfc_examples():
+    """Pins tests/push_receiver.py to the RFCs' own vectors, so it checks the server honestly."""
+    walrus = b"I am the walrus"
+    one_record = "I1BsxtFttlv3u_Oo94xnmwAAEAAA-NAVub2qFgBEuQKRapoZu-IxkIva3MEB1PD-ly8Thjg"
+    assert decrypt_content(unb64url(one_record), unb64url("yqdlZ-tYemfogSmv7Ws5PQ")) == walrus
+    two_records = (  # rs = 25: the nonce counter and the 0x01/0x02 delimiters
+        "uNCkWiNYzKTnBN9ji3-qWAAAABkCYTHOG8chz_gnvgOqdGYovxyjuqRyJFjEDyoF"
+        "1Fvkj6hQPdPHI51OEUKEpgz3SsLWIqS_uA"
+    )
+    assert decrypt_content(unb64url(two_records), unb64url("BO3ZVPxUlnLORbVGMpbT1Q")) == walrus
+    ua_private = ec.derive_private_key(
+        int.from_bytes(unb64url("q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94"), "big"),
+        ec.SECP256R1(),
+    )
+    rfc8291 = (  # Appendix A
+        "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27ml"
+        "mlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPT"
+        "pK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN"
+    )
+    plaintext = decrypt(unb64url(rfc8291), ua_private, unb64url("BTBZMqHH6r4Tts7J_aSIgg"))
+    assert plaintext == b"When I grow up, I want to be a watermelon"
+
+
+async def _work_order(api: httpx.AsyncClient) -> int:
+    """A bare work order row for the customer-side subscriptions (FK target)."""
+    admin = await staff(api, "admin")
+    owner = await account(api, admin)
+    model = await product(api, admin)
+    unit = await device(api, admin, owner["id"], model["id"])
+    ids = (unit["id"], owner["id"], model["id"])
+    sql = """INSERT INTO work_order (device, account, product, source, description, priority,
+                                     status, created_at, updated_at)
+             VALUES ($1, $2, $3, 'qr', 'Leaking', 'normal', 'new', now(), now()) RETURNING id"""
+    return int(await db.fetchval(sql, *ids))
