@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -15,15 +15,21 @@ from litestar.template.config import TemplateConfig
 from backend.access import MANAGERS, Principal, principal_of
 from backend.customers import qr
 from backend.customers import service as customers
-from backend.errors import Forbidden, Invalid
+from backend.errors import Forbidden, Invalid, NotFound, TooManyRequests
+from backend.schemas import INT4_MAX
 from backend.staff.tables import Role
+from backend.workorders import queries
+from backend.workorders.controllers import public_rate_limit
+from pwa import i18n
 
 HERE = Path(__file__).resolve().parent
 MAX_LABELS = 240  # ten A4 sheets of 3 × 8
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine)
+    return TemplateConfig(
+        directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=i18n.install
+    )
 
 
 STATIC_FILES = create_static_files_router(
@@ -87,11 +93,70 @@ class Pages(Controller):
         labels = [(d, qr.qr_svg(d.qr_url)) for d in devices]
         return Template("labels.html", context={"labels": labels})
 
-    @get("/q/{token:str}")
-    async def device_page(self, token: FromPath[str]) -> Template:
-        """The customer's page behind the sticker (the service request form comes with dispatch)."""
+
+# --- the customer's side: no login, only the device's QR token --------------------------------
+
+CUSTOMER_HEADERS = {
+    # Live status behind a secret link: never kept by shared caches, always revalidated.
+    "Cache-Control": "private, no-cache",
+    # The token is in the URL; links to other sites must not carry it in a Referer.
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _not_found_page(request: Request[Any, Any, Any], _: NotFound) -> Response[Any]:
+    return i18n.render(
+        request, "customer/not_found.html", status_code=404, headers=CUSTOMER_HEADERS
+    )
+
+
+def _too_many_page(request: Request[Any, Any, Any], exc: TooManyRequests) -> Response[Any]:
+    headers = {**CUSTOMER_HEADERS, "Retry-After": str(exc.retry_after)}
+    return i18n.render(
+        request,
+        "customer/too_many.html",
+        {"wait_seconds": exc.retry_after, "wait_minutes": -(-exc.retry_after // 60)},
+        status_code=429,
+        headers=headers,
+    )
+
+
+def _request_id(raw: str) -> int:
+    """The id from the URL; anything that cannot be one is the same 404 page as a foreign id."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and 0 < int(raw) <= INT4_MAX):
+        raise NotFound("Request not found")
+    return int(raw)
+
+
+class CustomerPages(Controller):
+    """The pages behind the QR sticker; they read through the same queries as the public API."""
+
+    path = "/q/{token:str}"
+    include_in_schema = False
+    guards = [public_rate_limit]
+    # HTML error pages in the visitor's language instead of the API's JSON.
+    exception_handlers = {NotFound: _not_found_page, TooManyRequests: _too_many_page}
+
+    @get("")
+    async def device_page(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
+        """The device, its open requests and the form to report a problem."""
         device = await customers.device_by_token(token)
-        return Template("device.html", context={"device": device})
+        context = {
+            "token": token,
+            "device": device,
+            "requests": await queries.device_requests(device.id),
+        }
+        return i18n.render(request, "device.html", context, headers=CUSTOMER_HEADERS)
+
+    @get("/requests/{request_id:str}")
+    async def tracking_page(
+        self, request: Request[Any, Any, Any], token: FromPath[str], request_id: FromPath[str]
+    ) -> Template:
+        """One request's status and timeline, and the rating form once the job is completed."""
+        device = await customers.device_by_token(token)
+        found = await queries.device_request(device.id, _request_id(request_id))
+        context = {"token": token, "device": device, "req": found}
+        return i18n.render(request, "customer/tracking.html", context, headers=CUSTOMER_HEADERS)
 
 
-PAGE_CONTROLLERS = [Pages]
+PAGE_CONTROLLERS = [Pages, CustomerPages]

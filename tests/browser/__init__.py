@@ -1,0 +1,1 @@
+"""Browser tests: the real pages in the system Chromium, driven by Playwright, as a user would."""
