@@ -15,7 +15,11 @@ from backend import db
 from backend.auth import SessionAuthentication
 from backend.customers.controllers import CUSTOMER_CONTROLLERS
 from backend.errors import EXCEPTION_HANDLERS
+from backend.push.controllers import PUSH_CONTROLLERS
+from backend.push.service import push_lifespan
 from backend.staff.controllers import AuthController, MeController, UserController
+from backend.workorders.controllers import WORK_ORDER_CONTROLLERS
+from backend.workorders.service import dispatch_clock
 from pwa.pages import PAGE_CONTROLLERS, STATIC_FILES, template_config
 
 
@@ -46,10 +50,12 @@ def create_app() -> Litestar:
             MeController,
             UserController,
             *CUSTOMER_CONTROLLERS,
+            *PUSH_CONTROLLERS,
+            *WORK_ORDER_CONTROLLERS,
             *PAGE_CONTROLLERS,
             STATIC_FILES,
         ],
-        lifespan=[database],
+        lifespan=[database, push_lifespan, dispatch_clock],
         middleware=[
             DefineMiddleware(
                 SessionAuthentication, exclude=["^/static/", "^/api/auth/login$", "^/api/public/"]

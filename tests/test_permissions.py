@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from backend.app import create_app
+from backend.push import service as push
 from tests.factories import account, create, device, product, team
 
 ROLES = ("anonymous", "admin", "supervisor", "rep", "engineer")
@@ -27,6 +28,11 @@ class Case:
         return self.route or self.path
 
 
+# A browser subscription's keys (RFC 8291, appendix A).
+P256DH = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"
+AUTH = "BTBZMqHH6r4Tts7J_aSIgg"
+JOB = "/api/work-orders/{work_order_id}"
+PUBLIC = "/api/public/devices/{token}"
 USER = {
     "name": "New Person",
     "email": "new.person@example.test",
@@ -179,6 +185,130 @@ MATRIX = [
         (401, 200, 403, 403, 403),
         route="/api/devices/{device_id}/qr/rotate",
     ),
+    # Work orders: staff see all; an engineer only the job offered or assigned to him.
+    Case(
+        "POST",
+        "/api/work-orders",
+        (401, 201, 201, 403, 403),
+        {"device_id": "{own_device}", "description": "Noisy fan"},
+    ),
+    Case("GET", "/api/work-orders", (401, 200, 200, 403, 200)),
+    Case("GET", "/api/work-orders/{job}", (401, 200, 200, 403, 200), route=JOB),
+    Case("GET", "/api/work-orders/{foreign_job}", (401, 200, 200, 403, 404), route=JOB),
+    Case("POST", "/api/work-orders/{job}/accept", (401, 403, 403, 403, 200), route=JOB + "/accept"),
+    Case(
+        "POST",
+        "/api/work-orders/{foreign_job}/accept",
+        (401, 403, 403, 403, 404),
+        route=JOB + "/accept",
+    ),
+    Case(
+        "POST", "/api/work-orders/{job}/decline", (401, 403, 403, 403, 200), route=JOB + "/decline"
+    ),
+    Case("POST", "/api/work-orders/{job}/travel", (401, 403, 403, 403, 409), route=JOB + "/travel"),
+    Case(
+        "POST",
+        "/api/work-orders/{job}/arrive",
+        (401, 403, 403, 403, 409),
+        {"lat": 31.2, "lng": 121.4},
+        route=JOB + "/arrive",
+    ),
+    Case(
+        "POST",
+        "/api/work-orders/{foreign_job}/complete",
+        (401, 403, 403, 403, 404),
+        {"resolution": "done"},
+        route=JOB + "/complete",
+    ),
+    Case("POST", "/api/work-orders/{job}/cancel", (401, 200, 200, 403, 403), route=JOB + "/cancel"),
+    Case(
+        "POST",
+        "/api/work-orders/{job}/assign",
+        (401, 200, 200, 403, 403),
+        {"engineer_id": "{engineer}"},
+        route=JOB + "/assign",
+    ),
+    Case("POST", "/api/dispatch/run", (401, 200, 200, 403, 403)),
+    Case("GET", "/api/me/jobs", (401, 403, 403, 403, 200)),
+    Case(
+        "PUT",
+        "/api/me/duty",
+        (401, 403, 403, 403, 200),
+        {"status": "available", "lat": 31.2, "lng": 121.4},
+    ),
+    Case(
+        "GET",
+        "/api/devices/{own_device}/history",
+        (401, 200, 200, 200, 403),
+        route="/api/devices/{device_id}/history",
+    ),
+    Case(
+        "GET",
+        "/api/devices/{foreign_device}/history",
+        (401, 200, 200, 404, 403),
+        route="/api/devices/{device_id}/history",
+    ),
+    # The customer side: the QR token is the only key, whoever holds it.
+    Case("GET", "/api/public/devices/{own_token}", (200,) * 5, route=PUBLIC),
+    Case(
+        "POST",
+        "/api/public/devices/{own_token}/requests",
+        (201,) * 5,
+        {"name": "Li", "phone": "13800138000", "description": "It beeps"},
+        route=PUBLIC + "/requests",
+    ),
+    Case(
+        "GET",
+        "/api/public/devices/{own_token}/requests/{job}",
+        (200,) * 5,
+        route=PUBLIC + "/requests/{work_order_id}",
+    ),
+    Case(
+        "GET",
+        "/api/public/devices/{own_token}/requests/{foreign_job}",
+        (404,) * 5,
+        route=PUBLIC + "/requests/{work_order_id}",
+    ),
+    Case(
+        "POST",
+        "/api/public/devices/{own_token}/requests/{job}/rating",
+        (409,) * 5,
+        {"score": 5},
+        route=PUBLIC + "/requests/{work_order_id}/rating",
+    ),
+    Case(
+        "POST",
+        "/api/public/devices/{own_token}/requests/{job}/push",
+        (201,) * 5,
+        {
+            "endpoint": "https://push.example.com/send/customer",
+            "keys": {"p256dh": P256DH, "auth": AUTH},
+        },
+        route=PUBLIC + "/requests/{work_order_id}/push",
+    ),
+    Case(
+        "GET", "/q/{own_token}/requests/{job}", (200,) * 5, route="/q/{token}/requests/{request_id}"
+    ),
+    Case(
+        "GET",
+        "/q/{own_token}/requests/{foreign_job}",
+        (404,) * 5,
+        route="/q/{token}/requests/{request_id}",
+    ),
+    # Web Push: the server key is public; subscriptions belong to the signed-in user.
+    Case("GET", "/api/public/push/key", (200,) * 5),
+    Case(
+        "POST",
+        "/api/push/subscriptions",
+        (401, 201, 201, 201, 201),
+        {"endpoint": "https://push.example.com/send/new", "keys": {"p256dh": P256DH, "auth": AUTH}},
+    ),
+    Case(
+        "DELETE",
+        "/api/push/subscriptions",
+        (401, 204, 404, 404, 404),
+        {"endpoint": "https://push.example.com/send/admin"},
+    ),
     # Pages: anonymous visitors are sent to the sign-in page.
     Case("GET", "/", (302, 200, 200, 200, 200)),
     Case("GET", "/login", (200,) * 5),
@@ -205,6 +335,23 @@ def _fill(value: Any, world: dict[str, Any]) -> Any:
     return value
 
 
+async def _offered_job(api: Any, people: dict[str, Any], device_id: int, engineer_id: int) -> int:
+    """A job on the device offered to the engineer by the supervisor (nobody is on duty)."""
+    made = await create(
+        api,
+        people["supervisor"],
+        "/api/work-orders",
+        {"device_id": device_id, "description": "Stopped working"},
+    )
+    response = await api.post(
+        f"/api/work-orders/{made['id']}/assign",
+        json={"engineer_id": engineer_id},
+        headers=people["supervisor"].headers,
+    )
+    assert response.status_code == 200, response.text
+    return int(made["id"])
+
+
 async def _world(api: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     people = await team(api)
     admin = people["admin"]
@@ -215,7 +362,12 @@ async def _world(api: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     part = await create(api, admin, "/api/parts", {"sku": "PT-1", "name": "Valve"})
     own_device = await device(api, admin, own["id"], model["id"])
     foreign_device = await device(api, admin, foreign["id"], model["id"])
+    await push.subscribe("https://push.example.com/send/admin", P256DH, AUTH, user_id=admin.id)
+    job = await _offered_job(api, people, own_device["id"], people["engineer"].id)
+    foreign_job = await _offered_job(api, people, foreign_device["id"], people["other_engineer"].id)
     ids = {
+        "job": job,
+        "foreign_job": foreign_job,
         "admin_email": admin.email,
         "rep": people["rep"].id,
         "engineer": people["engineer"].id,
