@@ -17,7 +17,7 @@ from backend.customers.controllers import CUSTOMER_CONTROLLERS
 from backend.errors import EXCEPTION_HANDLERS
 from backend.push.controllers import PUSH_CONTROLLERS
 from backend.push.service import push_lifespan
-from backend.staff.controllers import AuthController, MeController, UserController
+from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
 from backend.workorders.controllers import WORK_ORDER_CONTROLLERS
 from backend.workorders.service import dispatch_clock
 from pwa.pages import PAGE_CONTROLLERS, STATIC_FILES, template_config
@@ -49,6 +49,7 @@ def create_app() -> Litestar:
             AuthController,
             MeController,
             UserController,
+            ZoneController,
             *CUSTOMER_CONTROLLERS,
             *PUSH_CONTROLLERS,
             *WORK_ORDER_CONTROLLERS,

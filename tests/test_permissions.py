@@ -60,6 +60,13 @@ MATRIX = [
         {"name": "Renamed"},
         route="/api/users/{user_id}",
     ),
+    Case(
+        "POST",
+        "/api/zones",
+        (401, 201, 403, 403, 403),
+        {"name": "Jing'an", "boundary": [[31.2, 121.4], [31.3, 121.4], [31.3, 121.5]]},
+    ),
+    Case("GET", "/api/zones", (401, 200, 200, 403, 403)),
     Case("POST", "/api/accounts", (401, 201, 201, 201, 403), {"name": "Brand New Co"}),
     Case("GET", "/api/accounts", (401, 200, 200, 200, 403)),
     Case(

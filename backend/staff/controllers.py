@@ -15,7 +15,7 @@ from backend.auth import CSRF_COOKIE, SESSION_COOKIE
 from backend.schemas import Limit, Offset, Page, PathId, Search
 from backend.settings import get_settings
 from backend.staff import service
-from backend.staff.schemas import LoginIn, LoginOut, UserIn, UserOut, UserPatch
+from backend.staff.schemas import LoginIn, LoginOut, UserIn, UserOut, UserPatch, ZoneIn, ZoneOut
 from backend.staff.tables import Role
 
 
@@ -110,3 +110,18 @@ class UserController(Controller):
     @patch("/{user_id:int}", guards=[allow(Role.ADMIN)])
     async def update(self, user_id: PathId, data: JSONBody[UserPatch]) -> UserOut:
         return await service.update_user(user_id, data)
+
+
+class ZoneController(Controller):
+    path = "/api/zones"
+    tags = ["staff"]
+    guards = [allow(Role.ADMIN, Role.SUPERVISOR)]
+
+    @post("", guards=[allow(Role.ADMIN)])
+    async def create(self, data: JSONBody[ZoneIn]) -> ZoneOut:
+        """A service area; engineers with this zone are dispatched only to jobs inside it."""
+        return await service.create_zone(data)
+
+    @get("")
+    async def index(self) -> list[ZoneOut]:
+        return await service.list_zones()

@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from backend.schemas import Email, Input, Lat, Lng, Name, Phone
+from backend.schemas import Email, Id, Input, Lat, Lng, Name, Phone
 from backend.staff.tables import DutyStatus, Role
 
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=200)]
@@ -44,6 +44,7 @@ class UserIn(Input):
     home_lat: Lat | None = None
     home_lng: Lng | None = None
     locale: Locale = "en"
+    zone_id: Id | None = None
 
 
 class UserPatch(Input):
@@ -56,6 +57,7 @@ class UserPatch(Input):
     home_lat: Lat | UnsetType | None = UNSET
     home_lng: Lng | UnsetType | None = UNSET
     locale: Locale | UnsetType = UNSET
+    zone_id: Id | UnsetType | None = UNSET
 
 
 class UserOut(msgspec.Struct):
@@ -70,3 +72,18 @@ class UserOut(msgspec.Struct):
     home_lat: float | None
     home_lng: float | None
     duty_status: DutyStatus
+    zone_id: int | None
+
+
+Corner = Annotated[list[float], msgspec.Meta(min_length=2, max_length=2)]
+
+
+class ZoneIn(Input):
+    name: Name
+    boundary: Annotated[list[Corner], msgspec.Meta(min_length=3, max_length=500)]
+
+
+class ZoneOut(msgspec.Struct):
+    id: int
+    name: str
+    boundary: list[list[float]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import secrets
 import uuid
 from datetime import UTC, datetime
@@ -14,13 +15,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
 from msgspec import UNSET, structs
+from shapely.geometry import Polygon
 
 from backend import db
 from backend.access import Principal
-from backend.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from backend.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from backend.schemas import Page
 from backend.settings import get_settings
-from backend.staff.schemas import LoginOut, UserBrief, UserIn, UserOut, UserPatch
+from backend.staff.schemas import LoginOut, UserBrief, UserIn, UserOut, UserPatch, ZoneIn, ZoneOut
 from backend.staff.tables import Role
 
 _hasher = PasswordHasher.from_parameters(
@@ -30,7 +32,8 @@ _hasher = PasswordHasher.from_parameters(
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 USER_COLUMNS = (
-    "id, name, email, phone, role, active, locale, skills, home_lat, home_lng, duty_status"
+    "id, name, email, phone, role, active, locale, skills, home_lat, home_lng, duty_status, "
+    "zone AS zone_id"
 )
 
 
@@ -147,11 +150,12 @@ async def create_user(data: UserIn) -> UserOut:
     values = structs.asdict(data)
     values["email"] = data.email.strip().lower()
     values["password_hash"] = await hash_password(values.pop("password"))
+    await _check_zone(data.zone_id)
     try:
         row = await db.fetchrow(
             f"""INSERT INTO app_user (name, email, phone, role, password_hash, active, locale,
-                   created_at, skills, home_lat, home_lng, duty_status)
-                VALUES ($1, $2, $3, $4, $5, TRUE, $6, now(), $7, $8, $9, 'off_duty')
+                   created_at, skills, home_lat, home_lng, duty_status, zone)
+                VALUES ($1, $2, $3, $4, $5, TRUE, $6, now(), $7, $8, $9, 'off_duty', $10)
                 RETURNING {USER_COLUMNS}""",
             values["name"],
             values["email"],
@@ -162,6 +166,7 @@ async def create_user(data: UserIn) -> UserOut:
             values["skills"],
             values["home_lat"],
             values["home_lng"],
+            data.zone_id,
         )
     except asyncpg.UniqueViolationError as exc:
         raise Conflict("A user with this email exists", field="email") from exc
@@ -201,7 +206,10 @@ async def update_user(user_id: int, patch: UserPatch) -> UserOut:
     if "password" in changes:
         changes["password_hash"] = await hash_password(changes.pop("password"))
     if "role" in changes:
-        changes["role"] = changes["role"].value
+        changes["role"] = str(changes["role"])
+    if "zone_id" in changes:
+        await _check_zone(changes["zone_id"])
+        changes["zone"] = changes.pop("zone_id")
     async with db.engine.transaction():
         await get_user(user_id)
         if changes:
@@ -217,3 +225,34 @@ async def update_user(user_id: int, patch: UserPatch) -> UserOut:
                 user_id,
             )
     return await get_user(user_id)
+
+
+# --- zones -------------------------------------------------------------------------------------
+
+
+async def _check_zone(zone_id: int | None) -> None:
+    if zone_id is not None and not await db.fetchval("SELECT 1 FROM zone WHERE id = $1", zone_id):
+        raise Invalid("zone_id", "unknown zone")
+
+
+async def create_zone(data: ZoneIn) -> ZoneOut:
+    """A service area: a ring of [lat, lng] corners that must form a valid polygon."""
+    for i, (lat, lng) in enumerate(data.boundary):
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise Invalid(f"boundary[{i}]", "[lat, lng] in degrees")
+    if not Polygon([(lng, lat) for lat, lng in data.boundary]).is_valid:
+        raise Invalid("boundary", "the corners must form a simple polygon (no crossing edges)")
+    try:
+        zone_id = await db.fetchval(
+            "INSERT INTO zone (name, boundary) VALUES ($1, $2) RETURNING id",
+            data.name,
+            json.dumps(data.boundary),
+        )
+    except asyncpg.UniqueViolationError as exc:
+        raise Conflict("A zone with this name exists", field="name") from exc
+    return ZoneOut(id=zone_id, name=data.name, boundary=data.boundary)
+
+
+async def list_zones() -> list[ZoneOut]:
+    rows = await db.fetch("SELECT id, name, boundary FROM zone ORDER BY name")
+    return [ZoneOut(id=r["id"], name=r["name"], boundary=json.loads(r["boundary"])) for r in rows]

@@ -12,6 +12,7 @@ from typing import Any
 from backend import db
 from backend.access import Principal, check_job_action
 from backend.errors import Conflict, Invalid, NotFound
+from backend.push import service as push
 from backend.settings import get_settings
 from backend.staff.tables import Role
 from backend.workorders.schemas import CompleteIn, DutyIn
@@ -84,9 +85,9 @@ async def add_event(
 
 def _announce(work_order_id: int, status: str, offer: Assignment | None = None) -> None:
     """Pushes (in the background) the offer to its engineer and the status to the customer."""
-    from backend.push import service as push
-
     if offer is not None:
+        # An offer is worth nothing once it lapses: deliver it urgently, and not after that.
+        lifetime = int(get_settings().offer_timeout.total_seconds())
         push.notify_user(
             offer.engineer_id,
             {
@@ -95,6 +96,8 @@ def _announce(work_order_id: int, status: str, offer: Assignment | None = None) 
                 "distance_km": round(offer.distance_km, 1),
                 "url": f"/jobs/{work_order_id}",
             },
+            urgency="high",
+            ttl=lifetime,
         )
     push.notify_work_order(
         work_order_id, {"type": "status", "work_order_id": work_order_id, "status": status}

@@ -1,0 +1,134 @@
+"""Dispatch rules through the API: zones, pushes to the offered engineer, low-rating follow-up."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from backend.push import service as push
+from tests.loop import SITE, engineer, file_request, jobs, step, world
+from tests.push_receiver import Browser, PushReceiver
+
+
+def square(lat: float, lng: float, half: float) -> list[list[float]]:
+    return [
+        [lat - half, lng - half],
+        [lat - half, lng + half],
+        [lat + half, lng + half],
+        [lat + half, lng - half],
+    ]
+
+
+async def test_engineers_work_only_inside_their_zone(api):
+    w = await world(api)
+    here = await api.post(
+        "/api/zones",
+        json={"name": "Huangpu", "boundary": square(*SITE, 0.05)},
+        headers=w.admin.headers,
+    )
+    assert here.status_code == 201, here.text
+    elsewhere = await api.post(
+        "/api/zones",
+        json={"name": "Pudong", "boundary": square(31.22, 121.60, 0.05)},
+        headers=w.admin.headers,
+    )
+    near_but_out = await engineer(api, w, 1, on_duty=False)
+    far_but_in = await engineer(api, w, 4, on_duty=False)
+    for person, zone in ((near_but_out, elsewhere), (far_but_in, here)):
+        patched = await api.patch(
+            f"/api/users/{person.id}", json={"zone_id": zone.json()["id"]}, headers=w.admin.headers
+        )
+        assert patched.json()["zone_id"] == zone.json()["id"]
+    for person, km in ((near_but_out, 1), (far_but_in, 4)):
+        response = await api.put(
+            "/api/me/duty",
+            json={"status": "available", "lat": SITE[0] + km * 0.009, "lng": SITE[1]},
+            headers=person.headers,
+        )
+        assert response.status_code == 200
+    job = await file_request(api, w.token)
+    assert await jobs(api, near_but_out) == []
+    assert [j["id"] for j in await jobs(api, far_but_in)] == [job["id"]]
+
+
+async def test_zone_boundary_must_be_a_polygon(api):
+    w = await world(api)
+    crossing = [[31.0, 121.0], [31.1, 121.1], [31.0, 121.1], [31.1, 121.0]]  # a bow tie
+    response = await api.post(
+        "/api/zones", json={"name": "Bad", "boundary": crossing}, headers=w.admin.headers
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "boundary"
+    too_far = await api.post(
+        "/api/zones",
+        json={"name": "Bad", "boundary": [[95, 1], [1, 1], [1, 2]]},
+        headers=w.admin.headers,
+    )
+    assert too_far.json()["errors"][0]["field"] == "boundary[0]"
+
+
+@pytest.fixture
+async def receiver(monkeypatch):
+    monkeypatch.setenv("FIELDLINE_PUSH_ALLOW_HTTP", "1")  # the receiver listens on 127.0.0.1
+    async with PushReceiver() as push_service:
+        yield push_service
+    await push.drain()
+
+
+async def test_the_offer_is_pushed_to_the_engineer_and_status_to_the_customer(api, receiver):
+    w = await world(api)
+    person = await engineer(api, w, 1, on_duty=False)
+    phone = Browser.new()
+    subscribed = await api.post(
+        "/api/push/subscriptions",
+        json=phone.subscription(receiver.url("/engineer")),
+        headers=person.headers,
+    )
+    assert subscribed.status_code == 201
+    response = await api.put(
+        "/api/me/duty",
+        json={"status": "available", "lat": SITE[0], "lng": SITE[1]},
+        headers=person.headers,
+    )
+    assert response.status_code == 200
+    job = await file_request(api, w.token)
+    await push.drain()
+    [offer] = receiver.at("/engineer")
+    payload = json.loads(phone.decrypt(offer.body))
+    assert payload["type"] == "offer"
+    assert payload["work_order_id"] == job["id"]
+    assert int(offer.headers["ttl"]) == 300  # an offer is worthless once it lapses
+
+    customer = Browser.new()
+    follow = await api.post(
+        f"/api/public/devices/{w.token}/requests/{job['id']}/push",
+        json=customer.subscription(receiver.url("/customer")),
+    )
+    assert follow.status_code == 201
+    await step(api, person, job["id"], "accept")
+    await push.drain()
+    [update] = receiver.at("/customer")
+    assert json.loads(customer.decrypt(update.body)) == {
+        "type": "status",
+        "work_order_id": job["id"],
+        "status": "accepted",
+    }
+
+
+async def test_a_low_rating_asks_for_follow_up(api):
+    w = await world(api)
+    person = await engineer(api, w, 1)
+    job = await file_request(api, w.token)
+    await step(api, person, job["id"], "accept")
+    await step(api, person, job["id"], "arrive", {"lat": SITE[0], "lng": SITE[1]})
+    await step(api, person, job["id"], "complete", {"resolution": "Reset the controller"})
+    rated = await api.post(
+        f"/api/public/devices/{w.token}/requests/{job['id']}/rating",
+        json={"score": 2, "comment": "Came back broken the next day"},
+    )
+    assert rated.status_code == 201
+    assert rated.json()["rating"]["needs_follow_up"] is True
+    detail = await api.get(f"/api/work-orders/{job['id']}", headers=w.supervisor.headers)
+    assert detail.json()["rating"]["score"] == 2
+    assert detail.json()["status"] == "rated"
