@@ -52,6 +52,7 @@ async def test_the_whole_loop(api):
     status = await api.get(f"/api/public/devices/{w.token}/requests/{filed['id']}")
     assert status.json()["status"] == "completed"
     assert status.json()["reporter_phone"] == "*********8000"  # masked: the last four digits only
+    assert status.json()["reporter_name"] == "王**"
     kinds = [e["kind"] for e in status.json()["timeline"]]
     assert kinds == ["created", "accepted", "en_route", "arrived", "completed"]
     rated = await api.post(

@@ -235,7 +235,7 @@ async def public_request(row: asyncpg.Record, with_timeline: bool) -> PublicRequ
         id=row["id"],
         status=row["status"],
         description=row["description"],
-        reporter_name=row["reporter_name"],
+        reporter_name=mask_name(row["reporter_name"]),
         reporter_phone=mask_phone(row["reporter_phone"]),
         created_at=row["created_at"],
         engineer_name=first_name,
