@@ -114,6 +114,15 @@ async def test_the_offer_is_pushed_to_the_engineer_and_status_to_the_customer(ap
         "work_order_id": job["id"],
         "status": "accepted",
     }
+    unfollow = await api.request(
+        "DELETE",
+        f"/api/public/devices/{w.token}/requests/{job['id']}/push",
+        json={"endpoint": receiver.url("/customer")},
+    )
+    assert unfollow.status_code == 204
+    await step(api, person, job["id"], "travel")
+    await push.drain()
+    assert len(receiver.at("/customer")) == 1  # nothing more after unfollowing
 
 
 async def test_a_low_rating_asks_for_follow_up(api):

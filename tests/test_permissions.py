@@ -294,6 +294,13 @@ MATRIX = [
         route=PUBLIC + "/requests/{work_order_id}/push",
     ),
     Case(
+        "DELETE",
+        "/api/public/devices/{own_token}/requests/{job}/push",
+        (404,) * 5,
+        {"endpoint": "https://push.example.com/send/nobody"},
+        route=PUBLIC + "/requests/{work_order_id}/push",
+    ),
+    Case(
         "GET", "/q/{own_token}/requests/{job}", (200,) * 5, route="/q/{token}/requests/{request_id}"
     ),
     Case(

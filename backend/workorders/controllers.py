@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, delete, get, post, put
 from litestar.connection import ASGIConnection
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
@@ -15,7 +15,7 @@ from backend.access import MANAGERS, SELLERS, allow, current, signed_in
 from backend.customers import service as customers
 from backend.customers.schemas import DeviceOut
 from backend.push import service as push
-from backend.push.schemas import SubscriptionIn, SubscriptionOut
+from backend.push.schemas import SubscriptionIn, SubscriptionOut, UnsubscribeIn
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Token
 from backend.settings import get_settings
 from backend.staff.tables import Role
@@ -250,6 +250,15 @@ class PublicController(Controller):
             data.endpoint, data.keys.p256dh, data.keys.auth, work_order_id=work_order_id
         )
         return SubscriptionOut(endpoint=data.endpoint)
+
+    @delete("/requests/{work_order_id:int}/push")
+    async def unfollow(
+        self, token: Token, work_order_id: PathId, data: JSONBody[UnsubscribeIn]
+    ) -> None:
+        """Stops the pushes about this request to that browser."""
+        device = await device_for(token)
+        await queries.device_request(device.id, work_order_id)
+        await push.unsubscribe(data.endpoint, work_order_id=work_order_id)
 
 
 WORK_ORDER_CONTROLLERS = [WorkOrderController, DispatchController, PublicController]
