@@ -15,6 +15,7 @@ from backend import db
 from backend.auth import SessionAuthentication
 from backend.customers.controllers import CUSTOMER_CONTROLLERS
 from backend.errors import EXCEPTION_HANDLERS
+from backend.idempotency import IdempotencyMiddleware
 from backend.push.controllers import PUSH_CONTROLLERS
 from backend.push.service import push_lifespan
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
@@ -60,7 +61,9 @@ def create_app() -> Litestar:
         middleware=[
             DefineMiddleware(
                 SessionAuthentication, exclude=["^/static/", "^/api/auth/login$", "^/api/public/"]
-            )
+            ),
+            # Inside authentication: a key belongs to the signed-in user who sent it.
+            IdempotencyMiddleware,  # type: ignore[list-item]  # plain ASGI, typed loosely
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(),

@@ -68,6 +68,37 @@ async def connection() -> AsyncIterator[Any]:
         yield conn
 
 
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """A transaction, or inside one a savepoint: a failure undoes only the inner part.
+
+    Requests made with an Idempotency-Key run whole in one transaction (backend/idempotency.py),
+    so the services' own transactions nest; a lost race retried by dispatch must not doom it.
+    """
+    outer = engine.current_transaction.get()
+    if outer is None:
+        async with engine.transaction():
+            yield
+        return
+    savepoint = await outer.savepoint()
+    try:
+        yield
+    except BaseException:
+        await savepoint.rollback_to()
+        raise
+    await savepoint.release()
+
+
+@asynccontextmanager
+async def unique_or(conflict: Exception) -> AsyncIterator[None]:
+    """A write in a savepoint: a unique violation becomes `conflict`; the transaction lives on."""
+    try:
+        async with transaction():
+            yield
+    except asyncpg.UniqueViolationError as exc:
+        raise conflict from exc
+
+
 async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
     async with connection() as conn:
         return list(await conn.fetch(sql, *args))

@@ -205,7 +205,7 @@ async def dispatch_job(work_order_id: int, now: datetime) -> Assignment | None:
     """offer_next in a transaction of its own; a lost race for an engineer is tried again."""
     for _ in range(3):
         try:
-            async with db.engine.transaction():
+            async with db.transaction():
                 return await offer_next(work_order_id, now)
         except asyncpg.UniqueViolationError:
             continue  # another dispatcher gave that engineer a job a moment ago
@@ -236,7 +236,7 @@ async def dispatch_waiting(now: datetime, limit: int = 100) -> list[Assignment]:
 
 async def expire_offers(now: datetime) -> list[int]:
     """Offers past their time go back to the queue; the engineer who let them lapse is excluded."""
-    async with db.engine.transaction():
+    async with db.transaction():
         rows = await db.fetch(
             """SELECT id, engineer FROM work_order WHERE status = 'offered'
                AND offer_expires_at <= $1 FOR UPDATE SKIP LOCKED""",
@@ -263,7 +263,7 @@ async def expire_offers(now: datetime) -> list[int]:
 
 async def run_batch(now: datetime) -> list[Assignment]:
     """Assigns the whole backlog at once by minimum total travel (priority first)."""
-    async with db.engine.transaction():
+    async with db.transaction():
         job_rows = await db.fetch(
             JOB_SELECT + " WHERE w.status = 'new' AND w.lat IS NOT NULL "
             "ORDER BY w.created_at FOR UPDATE OF w SKIP LOCKED"

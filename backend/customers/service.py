@@ -97,7 +97,7 @@ async def create_account(principal: Principal, data: AccountIn, force: bool) -> 
     await _check_owner_exists(owner_id)
     if not normalise_name(data.name):
         raise Invalid("name", "must contain letters or digits")
-    async with db.engine.transaction():
+    async with db.transaction():
         await _lock_keys(data.name, data.phone)
         if not force:
             duplicate = await find_duplicate(data.name, data.phone)
@@ -168,7 +168,7 @@ async def list_accounts(
 
 async def update_account(principal: Principal, account_id: int, patch: AccountPatch) -> AccountOut:
     changes: dict[str, Any] = {k: v for k, v in structs.asdict(patch).items() if v is not UNSET}
-    async with db.engine.transaction():
+    async with db.transaction():
         owner = await db.fetchrow(
             "SELECT owner, name, phone FROM account WHERE id = $1 FOR UPDATE", account_id
         )
@@ -229,10 +229,8 @@ async def list_contacts(principal: Principal, account_id: int) -> list[ContactOu
 
 
 async def _insert_unique(sql: str, *args: Any) -> asyncpg.Record:
-    try:
+    async with db.unique_or(Conflict("This SKU exists already", field="sku")):
         row = await db.fetchrow(sql, *args)
-    except asyncpg.UniqueViolationError as exc:
-        raise Conflict("This SKU exists already", field="sku") from exc
     assert row is not None
     return row
 
@@ -302,7 +300,7 @@ async def set_stock(engineer_id: int, data: StockIn) -> StockOut:
     if len(set(part_ids)) != len(part_ids):
         raise Invalid("items", "each part may appear once")
     await _check_engineer(engineer_id)
-    async with db.engine.transaction():
+    async with db.transaction():
         known = {
             r["id"] for r in await db.fetch("SELECT id FROM part WHERE id = ANY($1)", part_ids)
         }
@@ -354,7 +352,9 @@ async def create_device(data: DeviceIn) -> DeviceOut:
         raise Invalid("product_id", "unknown product")
     if data.installed_on and data.installed_on > datetime.now(UTC).date():
         raise Invalid("installed_on", "must not be in the future")
-    try:
+    async with db.unique_or(
+        Conflict("This product already has a device with this serial", field="serial")
+    ):
         device_id = await db.fetchval(
             """INSERT INTO device (account, product, serial, installed_on, warranty_until, lat, lng,
                    qr_token, created_at)
@@ -368,10 +368,6 @@ async def create_device(data: DeviceIn) -> DeviceOut:
             data.lng if data.lng is not None else account["lng"],
             qr.new_token(),
         )
-    except asyncpg.UniqueViolationError as exc:
-        raise Conflict(
-            "This product already has a device with this serial", field="serial"
-        ) from exc
     return await get_device(None, device_id)
 
 

@@ -151,7 +151,7 @@ async def create_user(data: UserIn) -> UserOut:
     values["email"] = data.email.strip().lower()
     values["password_hash"] = await hash_password(values.pop("password"))
     await _check_zone(data.zone_id)
-    try:
+    async with db.unique_or(Conflict("A user with this email exists", field="email")):
         row = await db.fetchrow(
             f"""INSERT INTO app_user (name, email, phone, role, password_hash, active, locale,
                    created_at, skills, home_lat, home_lng, duty_status, zone)
@@ -168,8 +168,6 @@ async def create_user(data: UserIn) -> UserOut:
             values["home_lng"],
             data.zone_id,
         )
-    except asyncpg.UniqueViolationError as exc:
-        raise Conflict("A user with this email exists", field="email") from exc
     assert row is not None
     return user_out(row)
 
@@ -210,7 +208,7 @@ async def update_user(user_id: int, patch: UserPatch) -> UserOut:
     if "zone_id" in changes:
         await _check_zone(changes["zone_id"])
         changes["zone"] = changes.pop("zone_id")
-    async with db.engine.transaction():
+    async with db.transaction():
         await get_user(user_id)
         if changes:
             sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(changes, start=2))
@@ -242,14 +240,12 @@ async def create_zone(data: ZoneIn) -> ZoneOut:
             raise Invalid(f"boundary[{i}]", "[lat, lng] in degrees")
     if not Polygon([(lng, lat) for lat, lng in data.boundary]).is_valid:
         raise Invalid("boundary", "the corners must form a simple polygon (no crossing edges)")
-    try:
+    async with db.unique_or(Conflict("A zone with this name exists", field="name")):
         zone_id = await db.fetchval(
             "INSERT INTO zone (name, boundary) VALUES ($1, $2) RETURNING id",
             data.name,
             json.dumps(data.boundary),
         )
-    except asyncpg.UniqueViolationError as exc:
-        raise Conflict("A zone with this name exists", field="name") from exc
     return ZoneOut(id=zone_id, name=data.name, boundary=data.boundary)
 
 

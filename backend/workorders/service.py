@@ -146,7 +146,7 @@ async def create(
         priority = RAISED[priority]  # VIP customers are served one level up
     respond_h, resolve_h = get_settings().sla_hours[priority]
     name, phone = reporter or (None, None)
-    async with db.engine.transaction():
+    async with db.transaction():
         work_order_id = await db.fetchval(
             """INSERT INTO work_order (device, account, product, source, reporter_name,
                    reporter_phone, description, priority, status, lat, lng, respond_by,
@@ -210,7 +210,7 @@ async def act(
     """accept, decline, travel, arrive or cancel; an illegal move is a 409 with the state."""
     allowed, target, who = ACTIONS[action]
     now = now_utc()
-    async with db.engine.transaction():
+    async with db.transaction():
         row = await _locked(work_order_id)
         check_job_action(principal, row["engineer"], who)
         _check_from(row, allowed, action)
@@ -254,7 +254,7 @@ async def act(
 async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -> None:
     """Records parts and resolution; the van's stock goes down, never below zero (409)."""
     now = now_utc()
-    async with db.engine.transaction():
+    async with db.transaction():
         row = await _locked(work_order_id)
         check_job_action(principal, row["engineer"], "engineer")
         _check_from(row, ACTIONS["complete"][0], "complete")
@@ -310,7 +310,7 @@ async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -
 async def assign(principal: Principal, work_order_id: int, engineer_id: int) -> Assignment:
     """A supervisor's override: offer the job to this engineer, whoever dispatch would pick."""
     now = now_utc()
-    async with db.engine.transaction():
+    async with db.transaction():
         row = await _locked(work_order_id)
         _check_from(row, (Status.NEW, Status.OFFERED), "assign")
         engineer = await db.fetchrow(
@@ -352,7 +352,7 @@ async def assign(principal: Principal, work_order_id: int, engineer_id: int) -> 
 async def rate(work_order_id: int, score: int, comment: str | None) -> None:
     """The customer's rating: once, and only after completion; ≤ 2 asks for a follow-up."""
     now = now_utc()
-    async with db.engine.transaction():
+    async with db.transaction():
         row = await _locked(work_order_id)
         if row["status"] == Status.RATED:
             raise Conflict("This request has been rated already", status=row["status"])
@@ -391,7 +391,7 @@ async def set_duty(principal: Principal, data: DutyIn) -> None:
         raise NotFound("Only engineers go on duty")
     now = now_utc()
     released: list[int] = []
-    async with db.engine.transaction():
+    async with db.transaction():
         if data.status == "off_duty":
             active = await db.fetchval(
                 "SELECT id FROM work_order WHERE engineer = $1 AND status = ANY($2)",
