@@ -428,7 +428,7 @@ async def load_demo(
     password_hash = await hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
     plan["users"] = [(*row[:-1], password_hash) for row in plan["users"]]
     plan["devices"] = [(*row[:-1], new_token()) for row in plan["devices"]]  # never from the seed
-    async with db.engine.transaction(), db.connection() as conn:
+    async with db.transaction(), db.connection() as conn:
         # Two demo loads (or a demo and a create-user) must not interleave.
         await conn.execute("LOCK TABLE app_user IN EXCLUSIVE MODE")
         await _refuse_if_not_empty(conn)

@@ -3,10 +3,11 @@
 from piccolo.conf.apps import AppConfig
 
 from backend.customers.tables import Account, Contact, Device, Part, Product, Stock
+from backend.field.tables import LocationPing, Visit
 from backend.push.tables import AppSecret, PushSubscription
 from backend.ratelimit import RateHit
 from backend.settings import ROOT
-from backend.staff.tables import AuthSession, LoginFailure, User, Zone
+from backend.staff.tables import AuthSession, IdempotencyKey, LoginFailure, User, Zone
 from backend.workorders.tables import PartUsage, Rating, WorkOrder, WorkOrderEvent
 
 APP_CONFIG = AppConfig(
@@ -16,7 +17,8 @@ APP_CONFIG = AppConfig(
         *(User, AuthSession, LoginFailure, Zone),
         *(Account, Contact, Product, Part, Stock, Device),
         *(WorkOrder, WorkOrderEvent, PartUsage, Rating),
-        *(PushSubscription, AppSecret, RateHit),
+        *(PushSubscription, AppSecret, RateHit, IdempotencyKey),
+        *(Visit, LocationPing),
     ],
     migration_dependencies=[],
     commands=[],
