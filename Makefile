@@ -14,10 +14,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-run: $(VENV)/.installed
+# Browser libraries (Leaflet) from the npm registry, pinned by pwa/package-lock.json.
+pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund
+	touch $@
+
+run: $(VENV)/.installed pwa/node_modules/.installed
 	$(BIN)/fieldline serve --demo --host 127.0.0.1 --port $(PORT)
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed pwa/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy backend dispatch
 

@@ -10,6 +10,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
 
 from backend import db
 from backend.auth import SessionAuthentication
@@ -18,10 +19,18 @@ from backend.errors import EXCEPTION_HANDLERS
 from backend.idempotency import IdempotencyMiddleware
 from backend.push.controllers import PUSH_CONTROLLERS
 from backend.push.service import push_lifespan
+from backend.settings import ROOT
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
 from backend.workorders.controllers import WORK_ORDER_CONTROLLERS
 from backend.workorders.service import dispatch_clock
 from pwa.pages import PAGE_CONTROLLERS, STATIC_FILES, template_config
+
+# Browser libraries come from the npm registry (pwa/package.json), never copied into the repo.
+VENDOR_FILES = create_static_files_router(
+    path="/vendor/leaflet",
+    directories=[ROOT / "pwa" / "node_modules" / "leaflet" / "dist"],
+    include_in_schema=False,
+)
 
 
 class MigrationsPending(RuntimeError):
@@ -56,11 +65,13 @@ def create_app() -> Litestar:
             *WORK_ORDER_CONTROLLERS,
             *PAGE_CONTROLLERS,
             STATIC_FILES,
+            VENDOR_FILES,
         ],
         lifespan=[database, push_lifespan, dispatch_clock],
         middleware=[
             DefineMiddleware(
-                SessionAuthentication, exclude=["^/static/", "^/api/auth/login$", "^/api/public/"]
+                SessionAuthentication,
+                exclude=["^/static/", "^/vendor/", "^/api/auth/login$", "^/api/public/"],
             ),
             # Inside authentication: a key belongs to the signed-in user who sent it.
             IdempotencyMiddleware,  # type: ignore[list-item]  # plain ASGI, typed loosely
