@@ -154,3 +154,27 @@ async def migrate() -> list[str]:
         if not result.success:
             raise RuntimeError(f"migration failed: {result.message}\n{chatter.getvalue()}")
     return pending
+
+
+def raw_migration(
+    migration_id: str, description: str, forwards_sql: str, backwards_sql: str
+) -> Any:
+    """The `forwards` of a Piccolo migration that runs raw SQL (constraints, partial indexes)."""
+    from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+    async def forwards() -> MigrationManager:
+        manager = MigrationManager(
+            migration_id=migration_id, app_name="fieldline", description=description
+        )
+
+        async def run() -> None:
+            await execute(forwards_sql)
+
+        async def run_backwards() -> None:
+            await execute(backwards_sql)
+
+        manager.add_raw(run)
+        manager.add_raw_backwards(run_backwards)
+        return manager
+
+    return forwards

@@ -1,6 +1,6 @@
 """Service-loop constraints: one open job per engineer, queue and history indexes, engineer bbox."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from backend.db import raw_migration
 
 ID = "2026-11-22T22:07:00:000000"
 VERSION = "1.38.0"
@@ -46,17 +46,4 @@ DROP INDEX work_order_one_open_job_per_engineer;
 """
 
 
-async def forwards() -> MigrationManager:
-    from backend.db import execute
-
-    manager = MigrationManager(migration_id=ID, app_name="fieldline", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(FORWARDS)
-
-    async def run_backwards() -> None:
-        await execute(BACKWARDS)
-
-    manager.add_raw(run)
-    manager.add_raw_backwards(run_backwards)
-    return manager
+forwards = raw_migration(ID, DESCRIPTION, FORWARDS, BACKWARDS)

@@ -1,6 +1,6 @@
 """Field-work indexes and constraints: a key is applied once per user; routes read pings by time."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from backend.db import raw_migration
 
 ID = "2026-11-22T22:37:00:000000"
 VERSION = "1.38.0"
@@ -21,17 +21,4 @@ ALTER TABLE idempotency_key DROP CONSTRAINT idempotency_key_user_key;
 """
 
 
-async def forwards() -> MigrationManager:
-    from backend.db import execute
-
-    manager = MigrationManager(migration_id=ID, app_name="fieldline", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(FORWARDS)
-
-    async def run_backwards() -> None:
-        await execute(BACKWARDS)
-
-    manager.add_raw(run)
-    manager.add_raw_backwards(run_backwards)
-    return manager
+forwards = raw_migration(ID, DESCRIPTION, FORWARDS, BACKWARDS)
