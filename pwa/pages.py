@@ -8,9 +8,10 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Redirect, Template
+from litestar.response import File, Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import ControllerRouterHandler
 
 from backend.access import MANAGERS, Principal, principal_of
 from backend.customers import qr
@@ -159,4 +160,27 @@ class CustomerPages(Controller):
         return i18n.render(request, "customer/tracking.html", context, headers=CUSTOMER_HEADERS)
 
 
-PAGE_CONTROLLERS = [Pages, CustomerPages]
+# --- the service worker ------------------------------------------------------------------------
+
+SERVICE_WORKER = HERE / "static" / "sw.js"
+SERVICE_WORKER_HEADERS = {
+    # A worker controls at most the folder it is served from; "/" says so even if it moves.
+    "Service-Worker-Allowed": "/",
+    # Browsers recheck the worker on navigation; a stale copy must never be served in its place.
+    "Cache-Control": "no-cache",
+}
+
+
+@get("/sw.js", include_in_schema=False)
+async def service_worker() -> File:
+    """The site's one service worker, at the root so that its scope is every page."""
+    return File(
+        SERVICE_WORKER,
+        media_type="text/javascript",
+        content_disposition_type="inline",
+        filename="sw.js",
+        headers=SERVICE_WORKER_HEADERS,
+    )
+
+
+PAGE_CONTROLLERS: list[ControllerRouterHandler] = [Pages, CustomerPages, service_worker]

@@ -226,3 +226,37 @@ def test_every_template_message_is_translated_to_chinese():
             assert catalog.ngettext(message[0], message[1], 2) != message[1], message
         else:
             assert catalog.gettext(message) != message, message
+
+
+async def test_service_worker_is_served_at_the_root(api):
+    response = await api.get("/sw.js")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["service-worker-allowed"] == "/"  # scope: every page
+    assert response.headers["cache-control"] == "no-cache"  # never a stale worker
+    assert "attachment" not in response.headers.get("content-disposition", "")
+    script = response.text
+    for handled in ('"push"', '"notificationclick"', '"message"', "showNotification"):
+        assert handled in script
+    assert "issue 4" in script  # the staff PWA extends this file, not a second worker
+
+
+async def test_follow_block_only_while_the_job_is_open(api):
+    w = await world(api)
+    await engineer(api, w, 2)
+    filed = await file_request(api, w.token)
+    page = html(await api.get(f"/q/{w.token}/requests/{filed['id']}?lang=zh_CN"))
+    assert 'id="follow"' in page
+    assert f'data-action="/api/public/devices/{w.token}/requests/{filed["id"]}/push"' in page
+    assert "有进展时通知我" in page
+    # The worker's words for this request come from the catalog, in the visitor's language.
+    texts = json.loads(re.search(r'id="fl-push">(.*?)</script>', page, re.S)[1])
+    assert texts["title"] == f"报修单 #{filed['id']}：{{status}}"
+    assert texts["statuses"]["accepted"] == "已派工程师"
+    assert texts["hints"]["accepted"] == "工程师已接单，即将出发。"
+    strings = json.loads(re.search(r'id="fl-strings">(.*?)</script>', page, re.S)[1])
+    assert strings["push.failed"].startswith("无法在这台手机上开启通知")
+    api.cookies.clear()
+
+    done = await completed_job(api, w)
+    assert 'id="follow"' not in html(await api.get(f"/q/{w.token}/requests/{done}"))

@@ -1,5 +1,7 @@
 // The customer's pages behind the QR sticker: file a request, follow it, rate the finished job.
 // Every word shown comes from the page (#fl-strings), already in the visitor's language.
+import { wireFollow } from "./follow.js";
+
 const strings = JSON.parse(document.getElementById("fl-strings")?.textContent || "{}");
 const lang = document.documentElement.lang || "en";
 const REFRESH_EVERY_MS = 30_000;
@@ -8,12 +10,12 @@ function say(key, values = {}) {
   return (strings[key] || strings.failed || key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
 }
 
-async function postJson(url, body) {
+async function sendJson(method, url, body) {
   try {
     const response = await fetch(url, {
-      method: "POST",
+      method,
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "omit", // the public API needs no session, only the token in the URL
     });
     const data = await response.json().catch(() => null);
@@ -22,6 +24,8 @@ async function postJson(url, body) {
     return { status: 0, data: null, retryAfter: 0 };
   }
 }
+
+const postJson = (url, body) => sendJson("POST", url, body);
 
 function waitMessage(seconds) {
   const wait = Number.isFinite(seconds) && seconds > 0 ? seconds : 60;
@@ -62,14 +66,18 @@ function showFieldErrors(form, errors) {
   else showFormError(form, say("invalid"));
 }
 
-// One place that turns a failed answer into words; true when the caller should stop.
+// One place that turns a failed answer (other than a 400's fields) into words.
+function problem(result, conflictKey = "failed") {
+  if (result.status === 429) return waitMessage(result.retryAfter);
+  if (result.status === 404) return say("gone");
+  if (result.status === 409) return say(conflictKey);
+  if (result.status === 0) return say("offline");
+  return say("failed");
+}
+
 function explain(form, result, conflictKey = "failed") {
   if (result.status === 400) showFieldErrors(form, result.data?.errors || []);
-  else if (result.status === 429) showFormError(form, waitMessage(result.retryAfter));
-  else if (result.status === 404) showFormError(form, say("gone"));
-  else if (result.status === 409) showFormError(form, say(conflictKey));
-  else if (result.status === 0) showFormError(form, say("offline"));
-  else showFormError(form, say("failed"));
+  else showFormError(form, problem(result, conflictKey));
 }
 
 async function submitting(form, work) {
@@ -131,6 +139,10 @@ async function refresh() {
   const page = new DOMParser().parseFromString(await response.text(), "text/html");
   const fresh = page.getElementById("request-view");
   if (!fresh || !view) return;
+  // The follow block keeps its state (and any answer it shows); a finished job has none.
+  const follow = view.querySelector("#follow");
+  const slot = fresh.querySelector("#follow");
+  if (follow && slot) slot.replaceWith(follow);
   view.replaceWith(fresh);
   view = fresh;
   localizeTimes(view);
@@ -157,6 +169,11 @@ function wireRatingForm(form) {
 
 function wireView() {
   if (!view) return;
+  const follow = view.querySelector("#follow");
+  if (follow && !follow.dataset.wired) {
+    follow.dataset.wired = "true";
+    wireFollow(follow, { say, sendJson, problem });
+  }
   view.querySelector("[data-refresh]")?.addEventListener("click", refresh);
   const rating = view.querySelector("#rating-form");
   if (rating) wireRatingForm(rating);
@@ -171,4 +188,10 @@ if (view) {
   setInterval(() => {
     if (!document.hidden && view.dataset.final !== "true") refresh();
   }, REFRESH_EVERY_MS);
+  // The worker passes on each push about this request: show the news now, not at the next poll.
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    const { type, payload } = event.data || {};
+    if (type === "push" && String(payload?.work_order_id) === view.dataset.request) refresh();
+  });
+  navigator.serviceWorker?.startMessages();
 }
