@@ -1,4 +1,10 @@
 # The Fieldline app image used by compose.yaml.
+# Browser libraries come from the npm registry in a build stage; the app runs from /app.
+FROM node:20-slim AS browser-libs
+WORKDIR /pwa
+COPY pwa/package.json pwa/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
@@ -7,7 +13,10 @@ COPY backend ./backend
 COPY dispatch ./dispatch
 COPY migrations ./migrations
 COPY pwa ./pwa
-RUN pip install --no-cache-dir . && useradd --create-home fieldline
+COPY --from=browser-libs /pwa/node_modules ./pwa/node_modules
+RUN pip install --no-cache-dir -e . \
+    && pybabel compile -d pwa/locale -D messages \
+    && useradd --create-home fieldline
 USER fieldline
 EXPOSE 8000
 CMD ["sh", "-c", "fieldline migrate && fieldline serve --host 0.0.0.0 --port 8000 --workers 2"]

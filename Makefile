@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint chromium
+.PHONY: run test lint chromium catalogs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The virtualenv is rebuilt whenever pyproject.toml changes.
@@ -19,10 +19,14 @@ pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
 	cd pwa && npm ci --no-audit --no-fund
 	touch $@
 
-run: $(VENV)/.installed pwa/node_modules/.installed
+# Translations: the gettext catalogs compiled from pwa/locale/*/LC_MESSAGES/messages.po.
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d pwa/locale -D messages --statistics
+
+run: $(VENV)/.installed pwa/node_modules/.installed catalogs
 	$(BIN)/fieldline serve --demo --host 127.0.0.1 --port $(PORT)
 
-lint: $(VENV)/.installed pwa/node_modules/.installed
+lint: $(VENV)/.installed pwa/node_modules/.installed catalogs
 	$(BIN)/ruff check .
 	$(BIN)/mypy backend dispatch
 

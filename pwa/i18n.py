@@ -107,13 +107,22 @@ def _compile(po_file: Path, locale: str) -> Translations:
     return Translations(mo)
 
 
+def _load(po_file: Path, locale: str) -> NullTranslations:
+    """The compiled catalog (`make` runs `pybabel compile`); the .po itself when that is stale."""
+    mo_file = po_file.with_suffix(".mo")
+    if mo_file.exists() and mo_file.stat().st_mtime >= po_file.stat().st_mtime:
+        with mo_file.open("rb") as compiled:
+            return Translations(compiled)
+    return _compile(po_file, locale)  # a fresh checkout or an edited .po, before `make`
+
+
 @cache
 def catalogs() -> dict[str, NullTranslations]:
-    """Every locale's translations, read once from pwa/locale/<locale>/LC_MESSAGES/messages.po."""
+    """Every locale's translations, read once from pwa/locale/<locale>/LC_MESSAGES/."""
     found: dict[str, NullTranslations] = {}
     for locale in LOCALES:
         po_file = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-        found[locale] = _compile(po_file, locale) if po_file.exists() else NullTranslations()
+        found[locale] = _load(po_file, locale) if po_file.exists() else NullTranslations()
     return found
 
 
