@@ -16,12 +16,12 @@ import asyncpg
 
 from backend import db
 from backend.settings import get_settings
-from dispatch.assign import assign_batch, effective_position, nearest_eligible
-from dispatch.geo import bounding_box, distance_km, zone_covers
+from dispatch.assign import assign_batch, effective_position, is_eligible, nearest_eligible
+from dispatch.geo import bounding_box, distance_km, pair_distances_km, zone_covers
 from dispatch.models import Assignment, DispatchRules, Engineer, Job, Position, Zone
 
 OPEN_JOB = "('offered', 'accepted', 'en_route', 'on_site')"
-SEARCH_RADII_KM = (5.0, 15.0, 40.0, 120.0)
+SEARCH_RADII_KM = (2.0, 5.0, 15.0, 40.0, 120.0)
 RECENT_REPAIRS = 200  # how far back a model's parts history reaches
 
 ENGINEER_SELECT = """
@@ -36,9 +36,12 @@ WHERE u.role = 'engineer' AND u.active AND u.duty_status = 'available'
 # $1 = the required skill (or null); $2 = from when a last position counts as fresh;
 # $3..$6 = the box. The position measured from is the fresh last one, else the home base.
 WITH_SKILL = " AND ($1::text IS NULL OR $1 = ANY(u.skills))"
+# Fresh means what effective_position() means: seen after $2 and with a known position.
 IN_BOX = """
-  AND ((u.last_seen_at >= $2 AND u.last_lat BETWEEN $3 AND $4 AND u.last_lng BETWEEN $5 AND $6)
-    OR ((u.last_seen_at IS NULL OR u.last_seen_at < $2)
+  AND ((u.last_seen_at > $2 AND u.last_lat IS NOT NULL AND u.last_lng IS NOT NULL
+        AND u.last_lat BETWEEN $3 AND $4 AND u.last_lng BETWEEN $5 AND $6)
+    OR ((u.last_seen_at IS NULL OR u.last_seen_at <= $2 OR u.last_lat IS NULL
+         OR u.last_lng IS NULL)
         AND u.home_lat BETWEEN $3 AND $4 AND u.home_lng BETWEEN $5 AND $6))
 """
 LOCK = " ORDER BY u.id FOR UPDATE OF u SKIP LOCKED"
@@ -104,15 +107,7 @@ FROM work_order w JOIN account a ON a.id = w.account JOIN product p ON p.id = w.
 """
 
 
-async def _job(row: asyncpg.Record) -> Job:
-    history = await db.fetch(
-        """SELECT DISTINCT pu.part FROM part_usage pu
-           WHERE pu.work_order IN (SELECT id FROM work_order WHERE product = $1
-                                   AND completed_at IS NOT NULL
-                                   ORDER BY completed_at DESC LIMIT $2)""",
-        row["product"],
-        RECENT_REPAIRS,
-    )
+def _job(row: asyncpg.Record, history_part_ids: frozenset[int] = frozenset()) -> Job:
     return Job(
         id=row["id"],
         position=Position(row["lat"], row["lng"]),
@@ -121,8 +116,21 @@ async def _job(row: asyncpg.Record) -> Job:
         priority=row["priority"],
         vip=row["vip"],
         excluded_engineer_ids=frozenset(e for e in row["excluded"] if e is not None),
-        history_part_ids=frozenset(r["part"] for r in history),
+        history_part_ids=history_part_ids,
     )
+
+
+async def _with_history(row: asyncpg.Record) -> Job:
+    """The job with the parts that recent repairs of its model used (for the van tie-break)."""
+    history = await db.fetch(
+        """SELECT DISTINCT pu.part FROM part_usage pu
+           WHERE pu.work_order IN (SELECT id FROM work_order WHERE product = $1
+                                   AND completed_at IS NOT NULL
+                                   ORDER BY completed_at DESC LIMIT $2)""",
+        row["product"],
+        RECENT_REPAIRS,
+    )
+    return _job(row, frozenset(r["part"] for r in history))
 
 
 async def record_offer(
@@ -141,37 +149,39 @@ async def record_offer(
     )
     await db.execute(
         """INSERT INTO work_order_event (work_order, at, kind, from_status, to_status,
-               actor_kind, engineer) VALUES ($1, $2, 'offered', 'new', 'offered', $3, $4)""",
+               actor_kind, actor, engineer)
+           VALUES ($1, $2, 'offered', 'new', 'offered', $3, $4, $5)""",
         assignment.job_id,
         now,
         actor_kind,
+        actor_id,
         assignment.engineer_id,
     )
 
 
-async def _candidates(job: Job, now: datetime, radius_km: float | None) -> list[Engineer]:
+async def _candidate_rows(job: Job, now: datetime, radius_km: float | None) -> list[asyncpg.Record]:
     """Free engineers with the skill whose measured-from position lies in the box (or anywhere)."""
     if radius_km is None:
-        rows = await db.fetch(FREE_ENGINEERS + WITH_SKILL + LOCK, job.required_skill)
-    else:
-        box = bounding_box(job.position, radius_km)
-        rows = await db.fetch(
-            FREE_ENGINEERS + WITH_SKILL + IN_BOX + LOCK,
-            job.required_skill,
-            now - get_settings().position_max_age,
-            box.min_lat,
-            box.max_lat,
-            box.min_lng,
-            box.max_lng,
-        )
-    return await _engineers(rows, now)
+        return await db.fetch(FREE_ENGINEERS + WITH_SKILL + LOCK, job.required_skill)
+    box = bounding_box(job.position, radius_km)
+    return await db.fetch(
+        FREE_ENGINEERS + WITH_SKILL + IN_BOX + LOCK,
+        job.required_skill,
+        now - get_settings().position_max_age,
+        box.min_lat,
+        box.max_lat,
+        box.min_lng,
+        box.max_lng,
+    )
 
 
 async def offer_next(work_order_id: int, now: datetime) -> Assignment | None:
     """Offers a waiting job to the nearest eligible engineer; None if it waits in the queue.
 
     Runs in the caller's transaction when there is one. The search box grows until the best
-    candidate lies within its radius: the box holds that whole circle, so no one outside is nearer.
+    distance plus the tie band lies inside it: the box holds that whole circle, so nobody outside
+    could be nearer or tie. Distances of all candidates come from one vectorised call; the parts
+    history, vans and day's load are read only when engineers share the best band.
     """
     row = await db.fetchrow(
         JOB_SELECT + " WHERE w.id = $1 AND w.status = 'new' FOR UPDATE OF w SKIP LOCKED",
@@ -179,13 +189,36 @@ async def offer_next(work_order_id: int, now: datetime) -> Assignment | None:
     )
     if row is None or row["lat"] is None:
         return None
-    job = await _job(row)
+    job, how = _job(row), rules()
     zones = await _zones()
     covering = zone_covers(zones, job.position) if zones is not None else None
     for radius in (*SEARCH_RADII_KM, None):
-        engineers = await _candidates(job, now, radius)
-        best = nearest_eligible(job, engineers, now, rules(), covering)
-        if best is not None and (radius is None or best.distance_km <= radius):
+        rows = {r["id"]: r for r in await _candidate_rows(job, now, radius)}
+        eligible = [
+            e
+            for e in (_engineer(r, {}, {}) for r in rows.values())
+            if is_eligible(e, job, covering)
+        ]
+        if not eligible:
+            continue
+        origins = [effective_position(e, now, how) for e in eligible]
+        distances = pair_distances_km(
+            [(p.lat, p.lng) for p in origins], [(job.position.lat, job.position.lng)] * len(origins)
+        )
+        nearest = float(distances.min())
+        if radius is not None and nearest + how.distance_tie_km > radius:
+            continue
+        # Everyone who could share the best band of distance (a superset of that band).
+        contenders = [
+            e
+            for e, d in zip(eligible, distances, strict=True)
+            if d <= nearest + how.distance_tie_km + 1e-6
+        ]
+        if len(contenders) > 1:
+            job = await _with_history(row)
+            contenders = await _engineers([rows[e.id] for e in contenders], now)
+        best = nearest_eligible(job, contenders, now, how, covering)
+        if best is not None:
             await record_offer(best, now)
             return best
     return None
@@ -262,7 +295,11 @@ async def expire_offers(now: datetime) -> list[int]:
 
 
 async def run_batch(now: datetime) -> list[Assignment]:
-    """Assigns the whole backlog at once by minimum total travel (priority first)."""
+    """Assigns the whole backlog at once by minimum total travel (priority first).
+
+    The optimal assignment weighs distance and priority only, so no parts history is read; the
+    offers are written with one UPDATE and one INSERT over arrays.
+    """
     async with db.transaction():
         job_rows = await db.fetch(
             JOB_SELECT + " WHERE w.status = 'new' AND w.lat IS NOT NULL "
@@ -270,18 +307,39 @@ async def run_batch(now: datetime) -> list[Assignment]:
         )
         if not job_rows:
             return []
-        engineer_rows = await db.fetch(
-            FREE_ENGINEERS + " AND $1::timestamptz IS NOT NULL ORDER BY u.id "
-            "FOR UPDATE OF u SKIP LOCKED",
-            now,
-        )
-        jobs = [await _job(r) for r in job_rows]
-        engineers = await _engineers(engineer_rows, now)
+        engineer_rows = await db.fetch(FREE_ENGINEERS + LOCK)
+        jobs = [_job(r) for r in job_rows]
+        engineers = [_engineer(r, {}, {}) for r in engineer_rows]
         zones = await _zones()
         covering = {
             j.id: zone_covers(zones, j.position) if zones is not None else None for j in jobs
         }
         assignments = assign_batch(jobs, engineers, now, rules(), covering)
-        for assignment in assignments:
-            await record_offer(assignment, now, actor_kind="staff")
+        if assignments:
+            await _record_offers(assignments, now)
     return assignments
+
+
+async def _record_offers(assignments: list[Assignment], now: datetime) -> None:
+    ids = [a.job_id for a in assignments]
+    engineer_ids = [a.engineer_id for a in assignments]
+    await db.execute(
+        """UPDATE work_order w SET status = 'offered', engineer = a.engineer,
+               distance_km = a.distance, offered_at = $4, offer_expires_at = $5, updated_at = $4
+           FROM unnest($1::int[], $2::int[], $3::float8[]) AS a(id, engineer, distance)
+           WHERE w.id = a.id""",
+        ids,
+        engineer_ids,
+        [a.distance_km for a in assignments],
+        now,
+        now + get_settings().offer_timeout,
+    )
+    await db.execute(
+        """INSERT INTO work_order_event (work_order, at, kind, from_status, to_status,
+               actor_kind, engineer)
+           SELECT a.id, $3, 'offered', 'new', 'offered', 'staff', a.engineer
+           FROM unnest($1::int[], $2::int[]) AS a(id, engineer)""",
+        ids,
+        engineer_ids,
+        now,
+    )

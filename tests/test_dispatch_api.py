@@ -141,3 +141,27 @@ async def test_a_low_rating_asks_for_follow_up(api):
     detail = await api.get(f"/api/work-orders/{job['id']}", headers=w.supervisor.headers)
     assert detail.json()["rating"]["score"] == 2
     assert detail.json()["status"] == "rated"
+
+
+async def test_a_tie_just_outside_the_search_box_still_counts(api):
+    """4.98 km and 5.03 km are one distance band: the van holding the model's past part wins."""
+    w = await world(api)
+    part = w.parts[0]["id"]
+    earlier = await engineer(api, w, 1, stock={part: 2})
+    job = await file_request(api, w.token, "first repair")
+    await step(api, earlier, job["id"], "accept")
+    await step(api, earlier, job["id"], "arrive", {"lat": SITE[0], "lng": SITE[1]})
+    await step(
+        api,
+        earlier,
+        job["id"],
+        "complete",
+        {"resolution": "new valve", "parts": [{"part_id": part, "qty": 1}]},
+    )
+    off = await api.put("/api/me/duty", json={"status": "off_duty"}, headers=earlier.headers)
+    assert off.status_code == 200
+    nearer = await engineer(api, w, 4.98)
+    with_the_part = await engineer(api, w, 5.03, stock={part: 1})
+    again = await file_request(api, w.token, "second repair")
+    assert await jobs(api, nearer) == []
+    assert [j["id"] for j in await jobs(api, with_the_part)] == [again["id"]]
