@@ -129,3 +129,49 @@ def check_job_action(principal: Principal, engineer_id: int | None, who: str) ->
     if principal.role == Role.ENGINEER:
         raise NotFound("Work order not found")
     raise Forbidden("Only the engineer holding the job may do this")
+
+
+# --- field work: pings and routes of the people in the field; visits of reps ------------------
+
+# Who carries the PWA around all day and so sends position pings.
+FIELD_ROLES = (Role.REP, Role.ENGINEER)
+
+
+def check_route_read(principal: Principal, user_id: int) -> None:
+    """A day's route is the person's own business and his managers'; others learn nothing."""
+    if principal.is_manager or principal.id == user_id:
+        return
+    raise NotFound("User not found")
+
+
+def visit_visibility(principal: Principal, first_arg: int) -> tuple[str, list[Any]]:
+    """A SQL condition on alias `v` selecting the visits principal may read, and its args."""
+    if principal.is_manager:
+        return "TRUE", []
+    if principal.role == Role.REP:
+        return f"v.rep = ${first_arg}", [principal.id]
+    return "FALSE", []
+
+
+def check_visit_read(principal: Principal, rep_id: int) -> None:
+    if principal.is_manager or (principal.role == Role.REP and principal.id == rep_id):
+        return
+    raise NotFound("Visit not found")
+
+
+def check_visit_plan(principal: Principal, rep_id: int, account_owner_id: int | None) -> None:
+    """A rep plans his own visits on accounts he may see; managers plan for any rep."""
+    if principal.is_manager:
+        return
+    if rep_id != principal.id:
+        raise Forbidden("Reps plan their own visits only")
+    check_account_read(principal, account_owner_id)
+
+
+def check_visit(principal: Principal, rep_id: int) -> None:
+    """Check-in and check-out are the visit's own rep's: a position others cannot vouch for."""
+    if principal.role == Role.REP and principal.id == rep_id:
+        return
+    if principal.role == Role.REP:
+        raise NotFound("Visit not found")
+    raise Forbidden("Only the visit's rep checks in and out")

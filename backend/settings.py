@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,6 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw else default
+
+
+def _zone(name: str, default: str) -> str:
+    """An IANA zone name, checked now: a typo must stop the start, not fail every request."""
+    zone = os.environ.get(name) or default
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{name}={zone!r} is not a known time zone") from exc
+    return zone
 
 
 def _pair(name: str, default: tuple[int, int]) -> tuple[int, int]:
@@ -41,6 +52,15 @@ class Settings:
     position_max_age: timedelta
     # Hours to respond (engineer accepted) and to resolve (completed), per priority.
     sla_hours: dict[str, tuple[int, int]]
+    # Field work: a check-in farther than this from the account is stored as off site.
+    checkin_radius_m: int
+    # Route drawing: simplification tolerance, and fixes less accurate than this are dropped.
+    route_tolerance_m: int
+    route_max_accuracy_m: int
+    # The company's day: "today" and a route's date are days in this zone (times are stored UTC).
+    business_timezone: str
+    # Map tiles of the PWA's maps (Leaflet's {z}/{x}/{y} template); pages work without them.
+    tile_url: str
 
 
 @cache
@@ -64,4 +84,10 @@ def get_settings() -> Settings:
             "high": _pair("FIELDLINE_SLA_HIGH", (4, 24)),
             "normal": _pair("FIELDLINE_SLA_NORMAL", (8, 48)),
         },
+        checkin_radius_m=_int("FIELDLINE_CHECKIN_RADIUS_M", 200),
+        route_tolerance_m=_int("FIELDLINE_ROUTE_TOLERANCE_M", 10),
+        route_max_accuracy_m=_int("FIELDLINE_ROUTE_MAX_ACCURACY_M", 100),
+        business_timezone=_zone("FIELDLINE_TIMEZONE", "Asia/Shanghai"),
+        tile_url=os.environ.get("FIELDLINE_TILE_URL")
+        or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     )
