@@ -18,10 +18,10 @@ from backend.customers import qr
 from backend.customers import service as customers
 from backend.errors import Forbidden, Invalid, NotFound, TooManyRequests
 from backend.schemas import INT4_MAX
-from backend.staff.tables import Role
 from backend.workorders import queries
 from backend.workorders.controllers import public_rate_limit
 from pwa import i18n
+from pwa.app_pages import APP_PAGES, PAGE_HEADERS, home_of
 
 HERE = Path(__file__).resolve().parent
 MAX_LABELS = 240  # ten A4 sheets of 3 × 8
@@ -52,17 +52,20 @@ class Pages(Controller):
     include_in_schema = False
 
     @get("/login")
-    async def login(self) -> Template:
-        return Template("login.html")
+    async def login(self, request: Request[Any, Any, Any]) -> Template:
+        return i18n.render(request, "login.html", headers=PAGE_HEADERS)
 
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """Engineers and reps open their phone app; supervisors and admins this desktop home."""
         principal: Principal | None = principal_of(request)
         if principal is None:
             return Redirect("/login")
-        context: dict[str, Any] = {"me": principal}
-        if principal.role in (*MANAGERS, Role.REP):
-            context["accounts"] = await customers.list_accounts(
+        if app := home_of(principal):
+            return Redirect(app)
+        context: dict[str, Any] = {
+            "me": principal,
+            "accounts": await customers.list_accounts(
                 principal,
                 q=None,
                 grade=None,
@@ -71,14 +74,12 @@ class Pages(Controller):
                 vip=None,
                 limit=20,
                 offset=0,
-            )
-        if principal.role in MANAGERS:
-            context["devices"] = await customers.list_devices(
+            ),
+            "devices": await customers.list_devices(
                 principal, account_id=None, product_id=None, serial=None, limit=24, offset=0
-            )
-        if principal.role == Role.ENGINEER:
-            context["stock"] = await customers.get_stock(principal.id)
-        return Template("home.html", context=context)
+            ),
+        }
+        return i18n.render(request, "home.html", context, headers=PAGE_HEADERS)
 
     @get("/devices/labels")
     async def labels(
@@ -183,4 +184,9 @@ async def service_worker() -> File:
     )
 
 
-PAGE_CONTROLLERS: list[ControllerRouterHandler] = [Pages, CustomerPages, service_worker]
+PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
+    Pages,
+    *APP_PAGES,
+    CustomerPages,
+    service_worker,
+]

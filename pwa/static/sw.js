@@ -1,26 +1,193 @@
 // Fieldline's service worker. Served at /sw.js (not /static/) so that its scope is the whole site.
-// Today it shows the pushes a customer gets about a followed request. The staff PWA (issue 4)
-// extends this same file with the app-shell cache, the outbox and its own push types: one origin,
-// one scope, so one worker; add to it rather than registering a second one.
+// One origin, one scope, so one worker for everyone:
+// - customers: the pushes about a followed request (below, "what the page tells us");
+// - staff (the PWA): the app shell and the day's data kept for offline use, the outbox replayed on
+//   background sync (outbox-core.js, shared with the pages), and job offers pushed to engineers.
 //
 // Words: a push carries none ({type, work_order_id, status}); it would have to guess a language.
 // Instead the tracking page, before it subscribes, hands this worker its texts already translated
 // by the server in the language the customer chose (?lang=, cookie or Accept-Language), with the
 // page's URL. They are kept in IndexedDB because a worker is stopped between events and loses its
 // globals. So every word still comes from the gettext catalog, and a customer who reads Chinese on
-// an English phone gets Chinese notifications.
+// an English phone gets Chinese notifications. The staff app does the same on every page load
+// (the "push-texts" record of the outbox's database).
+
+importScripts("/static/js/app/outbox-core.js");
 
 const DB_NAME = "fieldline-push"; // its own database: the outbox of issue 4 versions separately
 const FOLLOWS = "follows"; // one record per followed work order, keyed by workOrderId
 
-self.addEventListener("install", () => {
-  // Nothing cached yet, so nothing a waiting worker must protect: take over at once.
-  self.skipWaiting();
+// --- the app shell and the day's data, for offline use ------------------------------------------
+
+// Bump SHELL_VERSION when a file of SHELL changes shape in a way old pages cannot use.
+const SHELL_VERSION = 1;
+const SHELL_CACHE = `fieldline-shell-v${SHELL_VERSION}`;
+// Pages and API answers of the signed-in person; the pages empty it on sign-out.
+const DATA_CACHE = "fieldline-data";
+const SHELL = [
+  "/manifest.webmanifest",
+  "/static/css/app.css",
+  "/static/icons/favicon-32.png",
+  "/static/icons/icon-192.png",
+  "/static/js/session.js",
+  "/static/js/login.js",
+  "/static/js/app/register.js",
+  "/static/js/app/outbox.js",
+  "/static/js/app/outbox-core.js",
+  "/static/js/app/shell.js",
+  "/static/js/app/text.js",
+  "/static/js/app/dom.js",
+  "/static/js/app/geo.js",
+  "/static/js/app/map.js",
+  "/static/js/app/tracker.js",
+  "/static/js/app/push.js",
+  "/static/js/app/jobs.js",
+  "/static/js/app/engineer.js",
+  "/static/js/app/job.js",
+  "/static/js/app/visits.js",
+  "/static/js/app/rep-tracking.js",
+  "/static/js/app/rep.js",
+  "/static/js/app/visit.js",
+  "/static/js/app/accounts.js",
+  "/static/js/app/route.js",
+  "/vendor/leaflet/leaflet.js",
+  "/vendor/leaflet/leaflet.css",
+];
+// What the staff app reads; anything else (the customer's pages, boards, …) is left to the
+// network as if there were no worker.
+const APP_PAGES = /^\/(login|engineer|rep|rep\/accounts|rep\/route|jobs\/\d+|visits\/\d+)$/;
+const APP_API =
+  /^\/api\/(me|me\/jobs|work-orders\/\d+|engineers\/\d+\/stock|visits|visits\/\d+|accounts|users\/\d+\/route)$/;
+// A slow network is worse than a saved copy: after this long the copy is shown, and the answer,
+// when it comes, refreshes the cache for next time.
+const NETWORK_PATIENCE_MS = 4000;
+
+self.addEventListener("install", (event) => {
+  // Each file on its own: one that fails to load must not stop the worker (and the customers'
+  // notifications) from installing; it is cached the first time a page loads it.
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => Promise.all(SHELL.map((url) => cache.add(url).catch(() => undefined))))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener("activate", (event) => {
   // The page that registered us is controlled at once, so it hears about pushes without a reload.
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith("fieldline-shell-") && name !== SHELL_CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+function cacheKey(request, url) {
+  // A page is the same page in any language (?lang=): keep one copy, the latest.
+  return request.mode === "navigate" ? url.origin + url.pathname : request.url;
+}
+
+async function fromCache(request, url, cacheName) {
+  const key = cacheKey(request, url);
+  const cache = await caches.open(cacheName);
+  let hit = (await cache.match(key)) || (await caches.match(key));
+  if (!hit && request.mode === "navigate") {
+    // Every job (visit) page is the same shell, reading its id from the address: any saved one
+    // serves for a job first opened offline, e.g. from a notification.
+    const family = url.pathname.replace(/\d+$/, "");
+    if (family !== url.pathname) {
+      const keys = await cache.keys();
+      const sibling = keys.find((k) => new URL(k.url).pathname.startsWith(family));
+      if (sibling) hit = await cache.match(sibling);
+    }
+  }
+  if (!hit) return null;
+  if (!url.pathname.startsWith("/api/")) return hit;
+  // Tell the page that this is a saved copy, so it can say so.
+  const headers = new Headers(hit.headers);
+  headers.set("X-Fieldline-Saved", "1");
+  return new Response(hit.body, { status: hit.status, statusText: hit.statusText, headers });
+}
+
+async function networkFirst(event, url, cacheName) {
+  const { request } = event;
+  const network = fetch(request).then(async (response) => {
+    // Only a real answer is kept: not a redirect to the sign-in page, not an error.
+    if (response.ok && response.type === "basic" && !response.redirected) {
+      const cache = await caches.open(cacheName);
+      await cache.put(cacheKey(request, url), response.clone());
+    }
+    return response;
+  });
+  event.waitUntil(network.catch(() => undefined));
+  let timer;
+  const patience = new Promise((resolve) => {
+    timer = setTimeout(resolve, NETWORK_PATIENCE_MS, "slow");
+  });
+  try {
+    const first = await Promise.race([network, patience]);
+    if (first !== "slow") return first;
+    return (await fromCache(request, url, cacheName)) || (await network);
+  } catch (error) {
+    const saved = await fromCache(request, url, cacheName);
+    if (saved) return saved;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return; // writes go through the outbox, never a cache
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return; // map tiles: the browser's own cache
+  let cacheName = null;
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/vendor/")) {
+    cacheName = SHELL_CACHE;
+  } else if (url.pathname === "/manifest.webmanifest") {
+    cacheName = SHELL_CACHE;
+  } else if (request.mode === "navigate" && APP_PAGES.test(url.pathname)) {
+    cacheName = DATA_CACHE;
+  } else if (APP_API.test(url.pathname)) {
+    cacheName = DATA_CACHE;
+  }
+  if (cacheName) event.respondWith(networkFirst(event, url, cacheName));
+});
+
+/** Fetches the day's pages and data into the cache (the page asks after it has loaded). */
+async function warm(urls) {
+  const cache = await caches.open(DATA_CACHE);
+  await Promise.all(
+    urls.map(async (href) => {
+      const url = new URL(href, self.location.origin);
+      const page = !url.pathname.startsWith("/api/");
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) {
+        await cache.put(page ? url.origin + url.pathname : url.href, response);
+      }
+    }),
+  );
+}
+
+// --- the outbox, replayed when the browser says the network is back ------------------------------
+
+const outbox = self.fieldlineOutbox;
+
+/** Sends the outbox with no page open: the session cookie rides along, the CSRF token is the
+ * copy the pages keep in IndexedDB. */
+async function replayOutbox() {
+  const result = await outbox.flush(async () => (await outbox.getMeta("csrf")) || "");
+  // A rejected sync is retried by the browser later; a refused write is in the log already.
+  if (result.stopped === "offline" || result.stopped === "retry") throw new Error(result.stopped);
+  return result;
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "fieldline-outbox") event.waitUntil(replayOutbox());
 });
 
 // --- what the page tells us ------------------------------------------------------------------
@@ -50,6 +217,8 @@ async function withFollows(mode, work) {
 }
 
 const HANDLERS = {
+  // {type: "warm", urls: [...]}: the staff app's pages and data for the day
+  warm: (message) => warm(message.urls),
   // {type: "follow", follow: {workOrderId, url, lang, title, statuses, hints}}
   follow: (message) => withFollows("readwrite", (store) => store.put(message.follow)),
   // {type: "unfollow", workOrderId}
@@ -75,7 +244,7 @@ async function statusNotification(payload) {
   const id = Number(payload.work_order_id);
   const follow = await withFollows("readonly", (store) => store.get(id)).catch(() => undefined);
   const status = String(payload.status || "");
-  if (!follow) return { title: "Fieldline", options: { tag: `request-${id}` } };
+  if (!follow) return staffStatusNotification(payload);
   const label = follow.statuses?.[status] || status;
   return {
     title: follow.title.replace("{status}", label),
@@ -90,8 +259,60 @@ async function statusNotification(payload) {
   };
 }
 
-// One renderer per payload type; the staff app adds its own (e.g. "offer").
-const RENDERERS = { status: statusNotification };
+// The staff app's texts, stored by its pages in their language (see the top of this file).
+async function staffTexts() {
+  return (await outbox.getMeta("push-texts").catch(() => undefined)) || null;
+}
+
+function fill(template, values) {
+  return String(template).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
+}
+
+// {"type": "offer", "work_order_id", "distance_km", "url": "/jobs/<id>"}: an engineer's new job.
+async function offerNotification(payload) {
+  const id = Number(payload.work_order_id);
+  const url = payload.url || `/jobs/${id}`;
+  const texts = await staffTexts();
+  if (!texts) return { title: "Fieldline", options: { tag: `job-${id}`, data: { url } } };
+  const km = Number(payload.distance_km);
+  const distance = Number.isFinite(km)
+    ? new Intl.NumberFormat(texts.lang, { maximumFractionDigits: 1 }).format(km)
+    : "?";
+  return {
+    title: fill(texts.offerTitle, { id }),
+    options: {
+      body: fill(texts.offerBody, { km: distance }),
+      lang: texts.lang,
+      tag: `job-${id}`,
+      renotify: true,
+      // An offer lapses within minutes: it stays on screen until answered or dismissed.
+      requireInteraction: true,
+      icon: "/static/icons/icon-192.png",
+      data: { url },
+    },
+  };
+}
+
+// {"type": "status", "work_order_id", "status"} about a job that no customer page follows here.
+async function staffStatusNotification(payload) {
+  const id = Number(payload.work_order_id);
+  const texts = await staffTexts();
+  if (!texts) return { title: "Fieldline", options: { tag: `request-${id}` } };
+  const status = String(payload.status || "");
+  return {
+    title: fill(texts.statusTitle, { id, status: texts.statuses?.[status] || status }),
+    options: {
+      lang: texts.lang,
+      tag: `job-${id}`,
+      renotify: true,
+      icon: "/static/icons/icon-192.png",
+      data: { url: payload.url || `/jobs/${id}` },
+    },
+  };
+}
+
+// One renderer per payload type.
+const RENDERERS = { status: statusNotification, offer: offerNotification };
 
 async function tellOpenPages(payload) {
   // An open tracking page refreshes itself at once instead of at its next 30-second poll.
@@ -130,3 +351,50 @@ self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   event.waitUntil(focusOrOpen(event.notification.data?.url));
 });
+
+// --- a subscription renewed by the browser --------------------------------------------------------
+
+function keyBytes(base64url) {
+  const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
+  const raw = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+async function resubscribe(event) {
+  // The push service replaced (or expired) the subscription: make a new one with the same
+  // server key and tell the server, for the signed-in staff member and for every followed request.
+  let subscription = event.newSubscription;
+  if (!subscription) {
+    const response = await fetch("/api/public/push/key");
+    const { public_key: key } = await response.json();
+    subscription = await self.registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: keyBytes(key),
+    });
+  }
+  const body = JSON.stringify(subscription);
+  const json = { "Content-Type": "application/json" };
+  const csrf = await outbox.getMeta("csrf").catch(() => undefined);
+  const sends = [];
+  if (csrf) {
+    sends.push(
+      fetch("/api/push/subscriptions", {
+        method: "POST",
+        headers: { ...json, "X-CSRF-Token": csrf },
+        credentials: "same-origin",
+        body,
+      }),
+    );
+  }
+  const follows = await withFollows("readonly", (store) => store.getAll()).catch(() => []);
+  for (const follow of follows) {
+    // The follow's page is /q/<token>/requests/<id>; its API twin takes the new subscription.
+    const match = /^\/q\/([^/]+)\/requests\/(\d+)/.exec(new URL(follow.url, self.location.origin).pathname);
+    if (!match) continue;
+    const path = `/api/public/devices/${match[1]}/requests/${match[2]}/push`;
+    sends.push(fetch(path, { method: "POST", headers: json, credentials: "omit", body }));
+  }
+  await Promise.allSettled(sends);
+}
+
+self.addEventListener("pushsubscriptionchange", (event) => event.waitUntil(resubscribe(event)));
