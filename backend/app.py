@@ -14,8 +14,12 @@ from litestar.static_files import create_static_files_router
 
 from backend import db
 from backend.auth import SessionAuthentication
+from backend.boards.controllers import BOARD_CONTROLLERS
+from backend.boards.live import channels_plugin
+from backend.boards.rollups import rollup_clock
 from backend.customers.controllers import CUSTOMER_CONTROLLERS
 from backend.errors import EXCEPTION_HANDLERS
+from backend.field.controllers import FIELD_CONTROLLERS
 from backend.idempotency import IdempotencyMiddleware
 from backend.push.controllers import PUSH_CONTROLLERS
 from backend.push.service import push_lifespan
@@ -23,6 +27,7 @@ from backend.settings import ROOT
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
 from backend.workorders.controllers import WORK_ORDER_CONTROLLERS
 from backend.workorders.service import dispatch_clock
+from pwa.boards_pages import BOARD_PAGES
 from pwa.pages import PAGE_CONTROLLERS, STATIC_FILES, template_config
 
 # Browser libraries come from the npm registry (pwa/package.json), never copied into the repo.
@@ -61,13 +66,18 @@ def create_app() -> Litestar:
             UserController,
             ZoneController,
             *CUSTOMER_CONTROLLERS,
+            *FIELD_CONTROLLERS,
             *PUSH_CONTROLLERS,
             *WORK_ORDER_CONTROLLERS,
             *PAGE_CONTROLLERS,
+            *BOARD_CONTROLLERS,
+            *BOARD_PAGES,
             STATIC_FILES,
             VENDOR_FILES,
         ],
-        lifespan=[database, push_lifespan, dispatch_clock],
+        lifespan=[database, push_lifespan, dispatch_clock, rollup_clock],
+        # Live boards: LISTEN/NOTIFY channels; started after `database` has the DSN.
+        plugins=[channels_plugin()],
         middleware=[
             DefineMiddleware(
                 SessionAuthentication,

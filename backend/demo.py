@@ -18,6 +18,7 @@ from backend import demo_names as names
 from backend.customers.dedupe import normalise_name, normalise_phone
 from backend.customers.qr import new_token
 from backend.customers.service import warranty_end
+from backend.demo_history import build_history
 from backend.staff.service import hash_password
 
 DEMO_PASSWORD = "fieldline-demo"
@@ -52,6 +53,25 @@ TABLES: tuple[tuple[str, str, tuple[str, ...], dict[int, str]], ...] = (
     ("stock", "stock", ("part", "engineer", "qty"), {0: "parts", 1: "users"}),
     ("devices", "device", ("account", "product", "serial", "installed_on", "warranty_until",
                            "lat", "lng", "qr_token"), {0: "accounts", 1: "products"}),
+    # The history (backend/demo_history.py): jobs with their events, parts and ratings; visits.
+    ("work_orders", "work_order", ("device", "account", "product", "source", "reporter_name",
+                                   "reporter_phone", "description", "priority", "status",
+                                   "engineer", "distance_km", "lat", "lng", "offered_at",
+                                   "offer_expires_at", "respond_by", "resolve_by", "accepted_at",
+                                   "arrived_at", "completed_at", "resolution", "created_by",
+                                   "created_at", "updated_at"),
+     {0: "devices", 1: "accounts", 2: "products", 9: "users"}),
+    ("events", "work_order_event", ("work_order", "at", "kind", "from_status", "to_status",
+                                    "actor", "actor_kind", "engineer", "lat", "lng"),
+     {0: "work_orders", 5: "users", 7: "users"}),
+    ("part_usage", "part_usage", ("work_order", "part", "qty"), {0: "work_orders", 1: "parts"}),
+    ("ratings", "rating", ("work_order", "score", "comment", "at", "needs_follow_up"),
+     {0: "work_orders"}),
+    ("visits", "visit", ("rep", "account", "planned_at", "checkin_at", "checkin_lat",
+                         "checkin_lng", "checkin_accuracy", "checkin_distance_m", "on_site",
+                         "checkout_at", "notes", "outcome", "next_step", "created_at"),
+     {0: "users", 1: "accounts"}),
+    ("pings", "location_ping", ("user", "at", "lat", "lng", "accuracy"), {0: "users"}),
 )
 # fmt: on
 NO_PROFILE = ((), None, None, "off_duty", None, None, None)  # users other than engineers
@@ -376,6 +396,7 @@ def build_plan(
         plan["contacts"] += b.contacts(i, row, kind, domain)
     plan["devices"] = [(*row, None) for row in b.devices(devices, plan["accounts"], kinds)]
     plan["stock"] = b.stock(vans)
+    build_history(b.rng, now, plan)
     return plan
 
 

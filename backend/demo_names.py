@@ -311,3 +311,44 @@ PARTS: tuple[PartSpec, ...] = (
 )
 
 # fmt: on
+
+# --- the demo's history (backend/demo_history.py) ----------------------------------------------
+
+# Models that break more often than the rest (requests per device), and that rate worse.
+FAILURE_FACTOR: dict[str, float] = {
+    "HV-SPL-26": 3.0, "EL-ESC-30": 2.6, "WA-RO-1000": 2.2, "BO-WHG-28": 1.8, "IT-ACT-1": 1.6,
+    "EE-GEN-500": 0.5, "EE-LVS-4": 0.4, "IT-SW-48": 0.5,
+}  # fmt: skip
+SCORE_PENALTY: dict[str, float] = {"HV-SPL-26": 0.6, "EL-ESC-30": 0.5, "WA-RO-1000": 0.4}
+# Fixes on these models come back more often.
+REPEAT_EXTRA: dict[str, float] = {"HV-SPL-26": 0.12, "EL-ESC-30": 0.10, "WA-RO-1000": 0.08}
+
+PROBLEMS: dict[str, tuple[str, ...]] = {
+    "hvac": ("不制冷", "Outdoor unit trips the breaker", "漏水", "Loud rattling from the fan",
+             "E4 error code on the controller", "制热效果差"),
+    "elevator": ("电梯门关不上", "Car stops between floors", "Escalator handrail stopped",
+                 "异响", "Buttons on floor 3 not working"),
+    "boiler": ("No hot water", "点火失败", "Pressure keeps dropping", "Error F28 on the display",
+               "暖气不热"),
+    "water": ("Water pressure too low on upper floors", "出水有异味", "Pump runs non-stop",
+              "RO output dropped by half", "软水机不再生"),
+    "electrical": ("Generator fails the weekly test", "UPS on battery alarm", "跳闸",
+                   "Panel hums and smells hot"),
+    "it": ("Server fan at full speed", "交换机端口不通", "Door terminal does not recognise faces",
+           "RAID degraded warning"),
+}  # fmt: skip
+RESOLUTIONS: tuple[str, ...] = (
+    "Replaced the faulty part and tested", "已更换配件并测试正常", "Cleaned and recalibrated",
+    "Reset the controller, updated firmware", "紧固接线，恢复运行", "Adjusted settings; monitored",
+)  # fmt: skip
+LOW_COMMENTS: tuple[str, ...] = (
+    "Engineer came late and had no parts", "问题还没解决", "Same fault came back the next day",
+    "态度不好", "Had to call three times", "修完又坏了", "Left a mess behind",
+)  # fmt: skip
+HIGH_COMMENTS: tuple[str, ...] = (
+    "Fast and friendly", "师傅很专业", "Explained everything clearly", "非常满意", "On time",
+)  # fmt: skip
+VISIT_OUTCOMES: tuple[str, ...] = (
+    "Quote requested", "跟进维保合同", "Demo booked", "No decision yet", "续约意向明确",
+    "Met the facilities manager", "Order placed",
+)  # fmt: skip

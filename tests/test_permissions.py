@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -33,6 +34,8 @@ P256DH = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8
 AUTH = "BTBZMqHH6r4Tts7J_aSIgg"
 JOB = "/api/work-orders/{work_order_id}"
 PUBLIC = "/api/public/devices/{token}"
+ROUTE = "/api/users/{user_id}/route"
+VISIT = "/api/visits/{visit_id}"
 USER = {
     "name": "New Person",
     "email": "new.person@example.test",
@@ -324,8 +327,18 @@ MATRIX = [
         {"endpoint": "https://push.example.com/send/admin"},
     ),
     # Pages: anonymous visitors are sent to the sign-in page.
-    Case("GET", "/", (302, 200, 200, 200, 200)),
+    # Wrong role on an app page: sent to one's own home, not refused.
+    Case("GET", "/", (302, 200, 200, 302, 302)),
+    Case("GET", "/engineer", (302, 302, 302, 302, 200)),
+    Case("GET", "/jobs/{job}", (302, 302, 302, 302, 200), route="/jobs/{job_id}"),
+    Case("GET", "/rep", (302, 302, 302, 200, 302)),
+    Case("GET", "/visits/{own_visit}", (302, 302, 302, 200, 302), route="/visits/{visit_id}"),
+    Case("GET", "/rep/accounts", (302, 302, 302, 200, 302)),
+    Case("GET", "/rep/route", (302, 302, 302, 200, 302)),
+    Case("GET", "/manifest.webmanifest", (200,) * 5),
     Case("GET", "/login", (200,) * 5),
+    Case("GET", "/sw.js", (200,) * 5),
+    Case("GET", "/vendor/leaflet/leaflet.js", (200,) * 5, route="/vendor/leaflet/{file_path}"),
     Case(
         "GET",
         "/devices/labels?ids={own_device}",
@@ -333,6 +346,110 @@ MATRIX = [
         route="/devices/labels",
     ),
     Case("GET", "/q/{own_token}", (200,) * 5, route="/q/{token}"),
+    # Field work: pings come from phones in the field; a route is its person's and his managers'.
+    Case(
+        "POST",
+        "/api/me/locations",
+        (401, 403, 403, 202, 202),
+        {"pings": [{"at": "{now}", "lat": 31.2304, "lng": 121.4737, "accuracy": 8}]},
+    ),
+    Case("GET", "/api/users/{rep}/route", (401, 200, 200, 200, 404), route=ROUTE),
+    Case(
+        "GET",
+        "/api/users/{engineer}/route?date=2026-01-15",
+        (401, 200, 200, 404, 200),
+        route=ROUTE,
+    ),
+    # Visits: a rep plans and works his own; managers see and plan all, but never check in.
+    Case(
+        "POST",
+        "/api/visits",
+        (401, 201, 201, 201, 403),
+        {"account_id": "{own_account}", "planned_at": "{now}"},
+    ),
+    Case(
+        "POST",
+        "/api/visits",
+        (401, 201, 201, 404, 403),
+        {"account_id": "{foreign_account}", "planned_at": "{now}"},
+    ),
+    Case(
+        "POST",
+        "/api/visits",
+        (401, 201, 201, 403, 403),
+        {"account_id": "{own_account}", "planned_at": "{now}", "rep_id": "{other_rep}"},
+    ),
+    Case("GET", "/api/visits", (401, 200, 200, 200, 403)),
+    Case("GET", "/api/visits/{own_visit}", (401, 200, 200, 200, 403), route=VISIT),
+    Case("GET", "/api/visits/{foreign_visit}", (401, 200, 200, 404, 403), route=VISIT),
+    Case(
+        "POST",
+        "/api/visits/{own_visit}/check-in",
+        (401, 403, 403, 200, 403),
+        {"lat": 31.2304, "lng": 121.4737},
+        route=VISIT + "/check-in",
+    ),
+    Case(
+        "POST",
+        "/api/visits/{foreign_visit}/check-in",
+        (401, 403, 403, 404, 403),
+        {"lat": 31.2304, "lng": 121.4737},
+        route=VISIT + "/check-in",
+    ),
+    Case(
+        "POST",
+        "/api/visits/{checked_in_visit}/check-out",
+        (401, 403, 403, 200, 403),
+        {"outcome": "order"},
+        route=VISIT + "/check-out",
+    ),
+    Case(
+        "POST",
+        "/api/visits/{own_visit}/check-out",
+        (401, 403, 403, 409, 403),
+        {"outcome": "order"},
+        route=VISIT + "/check-out",
+    ),
+    Case(
+        "POST",
+        "/api/visits/{foreign_visit}/check-out",
+        (401, 403, 403, 404, 403),
+        {"outcome": "order"},
+        route=VISIT + "/check-out",
+    ),
+    # Supervisor boards: supervisors and admins only. The stream is 503 here because this test
+    # client skips the app's lifespan, where the live channels start (tests/test_boards_live.py).
+    Case("GET", "/api/boards/dispatch", (401, 200, 200, 403, 403)),
+    Case(
+        "GET",
+        "/api/boards/dispatch/engineers/{engineer}",
+        (401, 200, 200, 403, 403),
+        route="/api/boards/dispatch/engineers/{engineer_id}",
+    ),
+    Case(
+        "GET",
+        "/api/boards/dispatch/jobs/{job}",
+        (401, 200, 200, 403, 403),
+        route="/api/boards/dispatch/jobs/{work_order_id}",
+    ),
+    Case("GET", "/api/boards/satisfaction", (401, 200, 200, 403, 403)),
+    Case(
+        "GET",
+        "/api/boards/satisfaction/csv?table=engineers",
+        (401, 200, 200, 403, 403),
+        route="/api/boards/satisfaction/csv",
+    ),
+    Case("GET", "/api/boards/sales", (401, 200, 200, 403, 403)),
+    Case(
+        "GET",
+        "/api/boards/sales/csv?table=uncontacted",
+        (401, 200, 200, 403, 403),
+        route="/api/boards/sales/csv",
+    ),
+    Case("GET", "/api/boards/stream", (401, 503, 503, 403, 403)),
+    Case("GET", "/boards/dispatch", (302, 200, 200, 403, 403)),
+    Case("GET", "/boards/satisfaction", (302, 200, 200, 403, 403)),
+    Case("GET", "/boards/sales", (302, 200, 200, 403, 403)),
 ]
 
 
@@ -366,6 +483,14 @@ async def _offered_job(api: Any, people: dict[str, Any], device_id: int, enginee
     return int(made["id"])
 
 
+async def _visit(api: Any, rep: Any, account_id: int, planned_at: str) -> int:
+    """A visit the rep plans for himself on the account."""
+    made = await create(
+        api, rep, "/api/visits", {"account_id": account_id, "planned_at": planned_at}
+    )
+    return int(made["id"])
+
+
 async def _world(api: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     people = await team(api)
     admin = people["admin"]
@@ -378,12 +503,27 @@ async def _world(api: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     foreign_device = await device(api, admin, foreign["id"], model["id"])
     await push.subscribe("https://push.example.com/send/admin", P256DH, AUTH, user_id=admin.id)
     job = await _offered_job(api, people, own_device["id"], people["engineer"].id)
+    now = datetime.now(UTC).isoformat()
+    own_visit = await _visit(api, people["rep"], own["id"], now)
+    foreign_visit = await _visit(api, people["other_rep"], foreign["id"], now)
+    checked_in_visit = await _visit(api, people["rep"], own["id"], now)
+    checked_in = await api.post(
+        f"/api/visits/{checked_in_visit}/check-in",
+        json={"lat": 31.2304, "lng": 121.4737},
+        headers=people["rep"].headers,
+    )
+    assert checked_in.status_code == 200, checked_in.text
     foreign_job = await _offered_job(api, people, foreign_device["id"], people["other_engineer"].id)
     ids = {
         "job": job,
         "foreign_job": foreign_job,
         "admin_email": admin.email,
         "rep": people["rep"].id,
+        "other_rep": people["other_rep"].id,
+        "now": now,
+        "own_visit": own_visit,
+        "foreign_visit": foreign_visit,
+        "checked_in_visit": checked_in_visit,
         "engineer": people["engineer"].id,
         "other_engineer": people["other_engineer"].id,
         "own_account": own["id"],

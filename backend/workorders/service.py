@@ -11,6 +11,7 @@ from typing import Any
 
 from backend import db
 from backend.access import Principal, check_job_action
+from backend.boards import live
 from backend.errors import Conflict, Invalid, NotFound
 from backend.push import service as push
 from backend.settings import get_settings
@@ -85,6 +86,7 @@ async def add_event(
 
 def _announce(work_order_id: int, status: str, offer: Assignment | None = None) -> None:
     """Pushes (in the background) the offer to its engineer and the status to the customer."""
+    live.publish_job(work_order_id, status)
     if offer is not None:
         # An offer is worth nothing once it lapses: deliver it urgently, and not after that.
         lifetime = int(get_settings().offer_timeout.total_seconds())
@@ -437,6 +439,9 @@ async def set_duty(principal: Principal, data: DutyIn) -> None:
             position[1] if position else None,
             now,
         )
+    live.publish_engineer(principal.id)
+    for work_order_id in released:
+        live.publish_job(work_order_id, Status.NEW)
     if data.status == "available" or released:
         await _drain_queue(now)
 

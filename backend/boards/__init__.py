@@ -1,0 +1,1 @@
+"""Supervisor boards: live dispatch, satisfaction and field sales figures."""

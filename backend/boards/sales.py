@@ -1,0 +1,176 @@
+"""The field sales summary: visits and route km per rep per day, off-site check-ins, accounts
+gone too long without contact.
+
+A date range selects visits by their check-in day and routes by their day; a zone selects the
+accounts (and so the visits) whose location lies inside its boundary, and then lists only the
+reps who visited there, with the whole route of those days.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Any
+
+from backend import db
+from backend.boards.config import board_settings
+from backend.boards.facts import ONE_ZONE, ROUTE_DAYS_SQL, bind, local_day
+from backend.boards.rollups import day_start, split
+from backend.boards.schemas import (
+    OffSiteVisit,
+    RepDay,
+    RepRow,
+    SalesBoard,
+    Uncontacted,
+    mean,
+)
+
+LISTED = 200  # rows of the two lists; their totals are always given
+
+VISITS_SQL = f"""SELECT v.rep, {local_day("v.checkin_at")} AS day, count(*) AS visits,
+       count(*) FILTER (WHERE v.on_site IS FALSE) AS off_site
+FROM visit v JOIN account a ON a.id = v.account {ONE_ZONE.format(alias="a")}
+WHERE v.checkin_at >= %(start)s AND v.checkin_at < %(end)s
+GROUP BY 1, 2"""
+ROUTES_SQL = f"""WITH tail AS ({ROUTE_DAYS_SQL})
+SELECT day, person, km FROM board_route_day WHERE day BETWEEN %(rolled_from)s AND %(rolled_to)s
+UNION ALL SELECT day, person, km FROM tail"""
+OFF_SITE_SQL = f"""SELECT v.id, r.name AS rep, a.name AS account, v.checkin_at,
+       v.checkin_distance_m, count(*) OVER () AS total
+FROM visit v JOIN account a ON a.id = v.account JOIN app_user r ON r.id = v.rep
+{ONE_ZONE.format(alias="a")}
+WHERE v.checkin_at >= %(start)s AND v.checkin_at < %(end)s AND v.on_site IS FALSE
+ORDER BY v.checkin_at DESC, v.id DESC LIMIT %(limit)s"""
+UNCONTACTED_SQL = f"""SELECT a.id, a.name, a.grade, o.name AS owner, a.last_contacted_at,
+       rule.days, count(*) OVER () AS total
+FROM account a
+JOIN unnest(%(grades)s::text[], %(days)s::int[]) AS rule(grade, days) ON rule.grade = a.grade
+LEFT JOIN app_user o ON o.id = a.owner
+{ONE_ZONE.format(alias="a")}
+WHERE a.last_contacted_at IS NULL
+   OR a.last_contacted_at < %(now)s::timestamptz - make_interval(days => rule.days)
+ORDER BY a.last_contacted_at NULLS FIRST, a.id LIMIT %(limit)s"""
+
+
+async def _fetch(template: str, **values: Any) -> list[Any]:
+    sql, args = bind(template, **values)
+    return await db.fetch(sql, *args)
+
+
+async def sales(first: date, last: date, zone_id: int | None) -> SalesBoard:
+    settings = board_settings()
+    zone = zone_id or 0
+    s = await split(first, last)
+    start, end = day_start(first), s.live_end
+    visits = await _fetch(VISITS_SQL, tz=settings.timezone, zone=zone, start=start, end=end)
+    routes = await _fetch(
+        ROUTES_SQL,
+        tz=settings.timezone,
+        rolled_from=s.rolled_from,
+        rolled_to=s.rolled_to,
+        start=s.live_start,
+        end=s.live_end,
+        max_accuracy=float(settings.route_max_accuracy_m),
+    )
+    per_day: dict[tuple[int, date], list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    for v in visits:
+        per_day[v["rep"], v["day"]][:2] = [v["visits"], v["off_site"]]
+    km = {(r["person"], r["day"]): r["km"] for r in routes}
+    if zone_id is None:
+        for key, value in km.items():
+            per_day[key][2] = value
+    else:  # only the days a rep worked in the zone
+        for key in per_day:
+            per_day[key][2] = km.get(key, 0.0)
+    reps = await db.fetch(
+        "SELECT id, name FROM app_user WHERE role = 'rep' AND (active OR id = ANY($1))",
+        list({rep for rep, _ in per_day}),
+    )
+    names = {r["id"]: r["name"] for r in reps}
+    if zone_id is not None:
+        names = {rep: name for rep, name in names.items() if any(k[0] == rep for k in per_day)}
+    days = [
+        RepDay(
+            rep_id=rep,
+            rep=names[rep],
+            day=day,
+            visits=int(v[0]),
+            off_site=int(v[1]),
+            km=round(v[2], 1),
+        )
+        for (rep, day), v in sorted(per_day.items(), key=lambda kv: (names[kv[0][0]], kv[0]))
+        if rep in names and (v[0] or v[2])
+    ]
+    return SalesBoard(
+        date_from=first,
+        date_to=last,
+        zone_id=zone_id,
+        contact_rule=settings.contact_rule,
+        reps=_reps(names, days),
+        days=days,
+        **await _lists(zone, start, end),
+    )
+
+
+def _reps(names: dict[int, str], days: list[RepDay]) -> list[RepRow]:
+    out = []
+    for rep, name in names.items():
+        mine = [d for d in days if d.rep_id == rep]
+        visits = sum(d.visits for d in mine)
+        # km from the unrounded days would differ from the sum of the shown days by rounding.
+        km = round(sum(d.km for d in mine), 1)
+        out.append(
+            RepRow(
+                id=rep,
+                name=name,
+                visits=visits,
+                off_site=sum(d.off_site for d in mine),
+                days=len(mine),
+                visits_per_day=mean(visits, len(mine)),
+                km=km,
+                km_per_day=mean(km, len(mine), 1),
+            )
+        )
+    return sorted(out, key=lambda r: (r.name, r.id))
+
+
+async def _lists(zone: int, start: datetime, end: datetime) -> dict[str, Any]:
+    rule = board_settings().contact_rule
+    off_site = await _fetch(OFF_SITE_SQL, zone=zone, start=start, end=end, limit=LISTED)
+    now = datetime.now(UTC)
+    stale = await _fetch(
+        UNCONTACTED_SQL,
+        grades=list(rule),
+        days=list(rule.values()),
+        zone=zone,
+        now=now,
+        limit=LISTED,
+    )
+    return {
+        "off_site": [
+            OffSiteVisit(
+                visit_id=r["id"],
+                rep=r["rep"],
+                account=r["account"],
+                checkin_at=r["checkin_at"],
+                distance_m=round(r["checkin_distance_m"])
+                if r["checkin_distance_m"] is not None
+                else None,
+            )
+            for r in off_site
+        ],
+        "off_site_total": off_site[0]["total"] if off_site else 0,
+        "uncontacted": [
+            Uncontacted(
+                account_id=r["id"],
+                name=r["name"],
+                grade=r["grade"],
+                owner=r["owner"],
+                last_contacted_at=r["last_contacted_at"],
+                days_since=(now - r["last_contacted_at"]).days if r["last_contacted_at"] else None,
+                allowed_days=r["days"],
+            )
+            for r in stale
+        ],
+        "uncontacted_total": stale[0]["total"] if stale else 0,
+    }

@@ -1,0 +1,152 @@
+"""The supervisor's boards in a desktop Chromium: the dispatch board follows every change live,
+without a reload; manual reassignment from the board; the satisfaction board renders offline."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from playwright.async_api import ConsoleMessage, Page, async_playwright, expect
+
+from backend import db
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import PASSWORD, Staff
+from tests.loop import engineer, go_on_duty, step, world
+
+SCREENSHOT = "/tmp/dispatch-board.png"
+LIVE = 10_000  # ms: a bound for a hung test, never a claim about speed
+TILES = "https://tile.openstreetmap.org/**"
+
+
+def _note_console(message: ConsoleMessage, problems: list[str]) -> None:
+    """Console errors, except the map tiles that this offline machine cannot load."""
+    if message.type != "error":
+        return
+    url = message.location.get("url", "")
+    if message.text.startswith("Failed to load resource") and "tile.openstreetmap.org" in url:
+        return
+    problems.append(f"console: {message.text} ({url})")
+
+
+@asynccontextmanager
+async def desktop(server: str, who: Staff) -> AsyncIterator[Page]:
+    """A desktop-sized page signed in as `who`; any script error on it fails the test."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"browser tests need the system Chromium at {CHROMIUM} (apt install chromium)")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        context = await browser.new_context(
+            viewport={"width": 1400, "height": 900}, locale="en-US", timezone_id="Asia/Shanghai"
+        )
+        # Tests never touch the internet: every tile fails, as on a machine offline.
+        await context.route(TILES, lambda route: route.abort())
+        signed_in = await context.request.post(
+            f"{server}/api/auth/login", data={"email": who.email, "password": PASSWORD}
+        )
+        assert signed_in.ok, await signed_in.text()
+        page = await context.new_page()
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("console", lambda message: _note_console(message, problems))
+        try:
+            yield page
+        finally:
+            await browser.close()
+        assert not problems, problems
+
+
+async def test_dispatch_board_follows_changes_without_reload(api, server):
+    w = await world(api)
+    near = await engineer(api, w, 1, on_duty=False)
+    other = await engineer(api, w, 2, on_duty=False)
+    third = await engineer(api, w, 5, on_duty=False)
+
+    async with desktop(server, w.supervisor) as page:
+        await page.goto(f"{server}/boards/dispatch")
+        await expect(page.locator("#live")).to_have_attribute("data-live", "true", timeout=LIVE)
+        pin = page.locator(f'#engineers li[data-engineer="{near.id}"]')
+        await expect(pin).to_have_attribute("data-state", "off_duty")
+        await page.evaluate("window.sameDocument = true")  # gone if the page ever reloads
+
+        # Every change below is made in this test process, not by the server the page talks
+        # to: it reaches the board only through PostgreSQL NOTIFY and the server's stream.
+        await go_on_duty(api, near, 31.2394, 121.4737)
+        await expect(pin).to_have_attribute("data-state", "free", timeout=LIVE)
+        await expect(page.locator('[data-count="free"]')).to_have_text("1", timeout=LIVE)
+
+        job = (
+            await api.post(
+                "/api/work-orders",
+                json={"device_id": w.device["id"], "description": "Compressor trips"},
+                headers=w.supervisor.headers,
+            )
+        ).json()
+        row = page.locator(f'#queue tr[data-job="{job["id"]}"]')
+        await expect(row).to_have_attribute("data-status", "offered", timeout=LIVE)
+        await expect(pin).to_have_attribute("data-state", "offered", timeout=LIVE)
+        await step(api, near, job["id"], "accept")
+        await expect(row).to_have_attribute("data-status", "accepted", timeout=LIVE)
+        await expect(pin).to_have_attribute("data-state", "travelling", timeout=LIVE)
+
+        # A second job goes to the nearer free engineer; the supervisor moves it on the board.
+        await go_on_duty(api, other, 31.2484, 121.4737)
+        await go_on_duty(api, third, 31.2754, 121.4737)
+        second = (
+            await api.post(
+                "/api/work-orders",
+                json={"device_id": w.device["id"], "description": "Water on the floor"},
+                headers=w.supervisor.headers,
+            )
+        ).json()
+        row2 = page.locator(f'#queue tr[data-job="{second["id"]}"]')
+        await expect(row2).to_contain_text(second["engineer"]["name"], timeout=LIVE)
+        await row2.click()
+        detail = page.locator("#detail")
+        await expect(detail).to_have_attribute("data-job", str(second["id"]))
+        await detail.locator("select").select_option(str(third.id))
+        await detail.get_by_role("button", name="OK").click()
+        third_pin = page.locator(f'#engineers li[data-engineer="{third.id}"]')
+        await expect(third_pin).to_have_attribute("data-state", "offered", timeout=LIVE)
+        other_pin = page.locator(f'#engineers li[data-engineer="{other.id}"]')
+        await expect(other_pin).to_have_attribute("data-state", "free", timeout=LIVE)
+
+        # Done and gone: a completed job leaves the queue.
+        await step(api, near, job["id"], "arrive", {"lat": 31.2304, "lng": 121.4737})
+        await expect(pin).to_have_attribute("data-state", "on_site", timeout=LIVE)
+        await step(api, near, job["id"], "complete", {"resolution": "Reset the breaker"})
+        await expect(row).to_have_count(0, timeout=LIVE)
+        await expect(pin).to_have_attribute("data-state", "free", timeout=LIVE)
+
+        # The server's LISTEN connection drops (a database failover): a change made meanwhile
+        # may be lost, so the server reconnects and tells the page to reload the whole board.
+        loaded = await page.locator("#dispatch").get_attribute("data-loaded-at")
+        await db.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            """WHERE datname = current_database() AND query LIKE '%LISTEN "fieldline_boards"'"""
+        )
+        off = await api.put("/api/me/duty", json={"status": "off_duty"}, headers=other.headers)
+        assert off.status_code == 200, off.text
+        await expect(page.locator("#dispatch")).not_to_have_attribute(
+            "data-loaded-at", loaded or "", timeout=LIVE
+        )
+        await expect(other_pin).to_have_attribute("data-state", "off_duty", timeout=LIVE)
+
+        assert await page.evaluate("window.sameDocument === true"), "the page reloaded"
+        assert await page.locator("#map").get_attribute("data-tiles") == "unavailable"
+        await page.screenshot(path=SCREENSHOT)
+
+
+async def test_satisfaction_board_renders_with_its_json(api, server):
+    w = await world(api)
+    async with desktop(server, w.supervisor) as page:
+        await page.goto(f"{server}/boards/satisfaction")
+        await expect(page.locator("h2").first).to_be_visible()
+        response = await page.request.get(f"{server}/api/boards/satisfaction")
+        data = await response.json()
+        assert await page.locator("#ftf").inner_text() == "–"  # nothing completed yet
+        assert data["first_time_fix"]["pct"] is None
+        await page.get_by_role("link", name="Field sales").click()
+        await expect(page.locator("#reps")).to_be_visible()
