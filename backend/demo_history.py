@@ -278,7 +278,9 @@ class History:
                 on_duty.remove(holder)
             created = self.now - timedelta(minutes=minutes)
             job = Job(device_index, created, holder)
-            steps = [(created, "created", None, "new", None)]
+            steps: list[tuple[datetime, str, str | None, str, int | None]] = [
+                (created, "created", None, "new", None)
+            ]
             times: dict[str, datetime] = {}
             if holder is not None:
                 times["offered"] = created + timedelta(minutes=2)
