@@ -179,7 +179,9 @@ async def test_a_dropped_listen_connection_is_restored_and_boards_resync(api, tw
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             """WHERE datname = current_database() AND query LIKE '%LISTEN "fieldline_boards"'"""
         )
-        assert killed == 2
+        # Every LISTEN connection in the database dies, both servers' included; a listener
+        # of an earlier test still closing may be among them.
+        assert killed >= 2
         await on_second.expect("change", kind="resync")  # whatever was missed: reload
         async with httpx.AsyncClient(base_url=first) as through_first:
             duty = {"status": "available", "lat": 31.24, "lng": 121.47}
