@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain
 
 from backend import db
 from backend.boards import rollups
-from backend.boards.controllers import sales_board, satisfaction_board
 from backend.boards.queries import dispatch_board, engineer_row, job_row
+from backend.boards.service import sales_board, satisfaction_board
 from bench.boards_seed import bench_url
 
 # Which board statement a SQL text is, by a phrase only it contains.
@@ -33,12 +33,12 @@ STATEMENTS = (
     ("GROUPING SETS", "satisfaction: totals, weeks, models"),
     ("active_days", "satisfaction: engineers"),
     ("board_part_day", "satisfaction: parts"),
-    ("FROM device d", "satisfaction: installed devices"),
+    ("FROM device", "satisfaction: installed devices"),
     ("r.score <=", "satisfaction: low ratings"),
     ("board_route_day", "sales: route km"),
     ("rule(grade, days)", "sales: accounts due a contact"),
     ("v.on_site IS FALSE\nORDER BY", "sales: off-site list"),
-    ("FROM visit v JOIN account a", "sales: visits per rep per day"),
+    ("FROM visit v\nWHERE", "sales: visits per rep per day"),
     ("LEFT JOIN work_order j", "dispatch: engineers"),
     ("WITH areas AS", "dispatch: open jobs"),
     ("FROM board_rollup", "rollup split"),

@@ -13,7 +13,7 @@ from backend.access import MANAGERS, principal_of
 from backend.boards import queries
 from backend.boards.charts import bar_chart, week_chart
 from backend.boards.config import board_settings
-from backend.boards.controllers import sales_board, satisfaction_board
+from backend.boards.service import sales_board, satisfaction_board
 from backend.errors import Forbidden
 from backend.schemas import QueryId
 from pwa import i18n

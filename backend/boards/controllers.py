@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -16,9 +16,7 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import ServerSentEvent
 
 from backend.access import MANAGERS, allow
-from backend.boards import live, queries, rollups
-from backend.boards.sales import sales
-from backend.boards.satisfaction import satisfaction
+from backend.boards import live, queries
 from backend.boards.schemas import (
     DispatchBoard,
     EngineerPin,
@@ -35,11 +33,10 @@ from backend.boards.schemas import (
     Uncontacted,
     WeekRow,
 )
-from backend.errors import DomainError, Invalid
+from backend.boards.service import sales_board, satisfaction_board
+from backend.errors import DomainError
 from backend.schemas import PathId, QueryId
 
-MAX_DAYS = 3 * 366  # a longer range is a mistake more often than a wish
-DEFAULT_DAYS = 28
 DateFrom = Annotated[date | None, QueryParameter(name="from", description="first day")]
 DateTo = Annotated[date | None, QueryParameter(name="to", description="last day (today)")]
 Skill = Annotated[str | None, QueryParameter(max_length=60)]
@@ -64,32 +61,6 @@ class SalesTable(StrEnum):
     DAYS = "days"
     OFF_SITE = "off_site"
     UNCONTACTED = "uncontacted"
-
-
-def date_range(first: date | None, last: date | None) -> tuple[date, date]:
-    """The business days asked for; by default the last four weeks up to today."""
-    last = last or rollups.today()
-    first = first or last - timedelta(days=DEFAULT_DAYS - 1)
-    if first > last:
-        raise Invalid("from", "must not be after `to`")
-    if (last - first).days >= MAX_DAYS:
-        raise Invalid("from", f"a range of at most {MAX_DAYS} days")
-    return first, last
-
-
-async def satisfaction_board(
-    first: date | None, last: date | None, zone_id: int | None
-) -> SatisfactionBoard:
-    """The board for the API and the page alike: both show these very numbers."""
-    first, last = date_range(first, last)
-    await queries.check_zone(zone_id)
-    return await satisfaction(first, last, zone_id)
-
-
-async def sales_board(first: date | None, last: date | None, zone_id: int | None) -> SalesBoard:
-    first, last = date_range(first, last)
-    await queries.check_zone(zone_id)
-    return await sales(first, last, zone_id)
 
 
 def summary_rows(board: SatisfactionBoard) -> list[dict[str, Any]]:

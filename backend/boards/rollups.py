@@ -200,12 +200,15 @@ async def refresh(*, on: date | None = None, full: bool = False) -> Refreshed:
             changed = await _changed_since(state)
             if changed is not None:
                 start = min(start, changed)
-        for table in ROLLUPS[1:]:  # from `start` on, and any day after `through` (clock went back)
-            column = "week" if table == "board_week" else "day"
-            since = start - timedelta(days=start.weekday()) if column == "week" else start
-            await db.execute(
-                f"DELETE FROM {table} WHERE {column} >= $1 OR {column} > $2", since, through
-            )
+        # From `start` on, and any day after `through` (should the clock have gone back).
+        since = min(start, through + timedelta(days=1))
+        for table in ROLLUPS[1:]:
+            if table == "board_week":
+                await db.execute(
+                    "DELETE FROM board_week WHERE week >= $1", since - timedelta(since.weekday())
+                )
+            else:
+                await db.execute(f"DELETE FROM {table} WHERE day >= $1", since)
         if start <= through:
             await _recompute(start, on)
         await db.execute(
@@ -266,8 +269,10 @@ async def _recompute(start_day: date, on: date) -> None:
         monday,
         on - timedelta(days=on.weekday()),
     )
-    # Fresh statistics: a plan made for an empty table would sort 100,000s of rows on disk.
-    await db.execute("ANALYZE board_day, board_week, board_part_day, board_route_day")
+    if on - start_day > timedelta(days=7):
+        # Fresh statistics after a rebuild: a plan made for an empty table would sort 100,000s
+        # of rows on disk. (A day or two more changes nothing that autovacuum won't see to.)
+        await db.execute("ANALYZE board_day, board_week, board_part_day, board_route_day")
 
 
 @contextlib.asynccontextmanager

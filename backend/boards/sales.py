@@ -27,13 +27,19 @@ from backend.boards.schemas import (
 
 LISTED = 200  # rows of the two lists; their totals are always given
 
+# The zone's accounts are found once (a hashed subplan), then the visits of the range come
+# from the check-in index alone (it includes rep, account and on_site).
 VISITS_SQL = f"""SELECT v.rep, {local_day("v.checkin_at")} AS day, count(*) AS visits,
        count(*) FILTER (WHERE v.on_site IS FALSE) AS off_site
-FROM visit v JOIN account a ON a.id = v.account {ONE_ZONE.format(alias="a")}
+FROM visit v
 WHERE v.checkin_at >= %(start)s AND v.checkin_at < %(end)s
+  AND (%(zone)s = 0 OR v.account IN (
+      SELECT a.id FROM account a WHERE point(a.lng, a.lat) <@ (
+          SELECT board_zone_area(boundary) FROM zone WHERE id = %(zone)s)))
 GROUP BY 1, 2"""
 ROUTES_SQL = f"""WITH tail AS ({ROUTE_DAYS_SQL})
 SELECT day, person, km FROM board_route_day WHERE day BETWEEN %(rolled_from)s AND %(rolled_to)s
+    AND (%(reps)s::int[] IS NULL OR person = ANY(%(reps)s::int[]))
 UNION ALL SELECT day, person, km FROM tail"""
 OFF_SITE_SQL = f"""SELECT v.id, r.name AS rep, a.name AS account, v.checkin_at,
        v.checkin_distance_m, count(*) OVER () AS total
@@ -63,6 +69,8 @@ async def sales(first: date, last: date, zone_id: int | None) -> SalesBoard:
     s = await split(first, last)
     start, end = day_start(first), s.live_end
     visits = await _fetch(VISITS_SQL, tz=settings.timezone, zone=zone, start=start, end=end)
+    # In a zone, only the reps who visited there are shown: only their routes are read.
+    reps_seen = sorted({v["rep"] for v in visits}) if zone_id is not None else None
     routes = await _fetch(
         ROUTES_SQL,
         tz=settings.timezone,
@@ -71,6 +79,7 @@ async def sales(first: date, last: date, zone_id: int | None) -> SalesBoard:
         start=s.live_start,
         end=s.live_end,
         max_accuracy=float(settings.route_max_accuracy_m),
+        reps=reps_seen,
     )
     per_day: dict[tuple[int, date], list[float]] = defaultdict(lambda: [0, 0, 0.0])
     for v in visits:
@@ -88,7 +97,8 @@ async def sales(first: date, last: date, zone_id: int | None) -> SalesBoard:
     )
     names = {r["id"]: r["name"] for r in reps}
     if zone_id is not None:
-        names = {rep: name for rep, name in names.items() if any(k[0] == rep for k in per_day)}
+        visited = {rep for rep, _ in per_day}
+        names = {rep: name for rep, name in names.items() if rep in visited}
     days = [
         RepDay(
             rep_id=rep,
@@ -113,9 +123,12 @@ async def sales(first: date, last: date, zone_id: int | None) -> SalesBoard:
 
 
 def _reps(names: dict[int, str], days: list[RepDay]) -> list[RepRow]:
+    by_rep: dict[int, list[RepDay]] = defaultdict(list)
+    for day in days:
+        by_rep[day.rep_id].append(day)
     out = []
     for rep, name in names.items():
-        mine = [d for d in days if d.rep_id == rep]
+        mine = by_rep[rep]
         visits = sum(d.visits for d in mine)
         # km from the unrounded days would differ from the sum of the shown days by rounding.
         km = round(sum(d.km for d in mine), 1)

@@ -90,12 +90,18 @@ FROM rows r JOIN part p ON p.id = r.part
 GROUP BY p.id ORDER BY qty DESC, p.id LIMIT %(limit)s"""
 DEVICES_SQL = """SELECT d.product, count(*) AS devices FROM device d
 WHERE d.installed_on IS NULL OR d.installed_on <= %(last)s GROUP BY d.product"""
-ZONE_DEVICES_SQL = f"""SELECT d.product, count(*) AS devices
-FROM device d JOIN account a ON a.id = d.account
-CROSS JOIN LATERAL (SELECT COALESCE(d.lat, a.lat) AS lat, COALESCE(d.lng, a.lng) AS lng) site
-{ONE_ZONE.format(alias="site")}
-WHERE d.installed_on IS NULL OR d.installed_on <= %(last)s
-GROUP BY d.product"""
+# A device stands where it was placed, else at its account; both found by their GiST indexes.
+ZONE_DEVICES_SQL = """WITH area AS MATERIALIZED (
+    SELECT board_zone_area(boundary) AS polygon FROM zone WHERE id = %(zone)s)
+SELECT product, count(*) AS devices FROM (
+    SELECT p.product, p.installed_on FROM device p
+    WHERE point(p.lng, p.lat) <@ (SELECT polygon FROM area)
+    UNION ALL
+    SELECT n.product, n.installed_on FROM account a JOIN device n ON n.account = a.id
+    WHERE n.lat IS NULL AND point(a.lng, a.lat) <@ (SELECT polygon FROM area)
+) d
+WHERE installed_on IS NULL OR installed_on <= %(last)s
+GROUP BY product"""
 LOW_RATINGS_SQL = f"""SELECT r.work_order, r.score, r.comment, r.at, r.needs_follow_up,
        u.name AS engineer, p.name AS product, a.name AS account, a.phone AS account_phone
 FROM rating r JOIN work_order w ON w.id = r.work_order JOIN product p ON p.id = w.product

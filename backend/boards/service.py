@@ -1,0 +1,40 @@
+"""The boards as the API and the pages both serve them: the same call, the same numbers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from backend.boards import queries, rollups
+from backend.boards.sales import sales
+from backend.boards.satisfaction import satisfaction
+from backend.boards.schemas import SalesBoard, SatisfactionBoard
+from backend.errors import Invalid
+
+MAX_DAYS = 3 * 366  # a longer range is a mistake more often than a wish
+DEFAULT_DAYS = 28
+
+
+def date_range(first: date | None, last: date | None) -> tuple[date, date]:
+    """The business days asked for; by default the last four weeks up to today."""
+    last = last or rollups.today()
+    first = first or last - timedelta(days=DEFAULT_DAYS - 1)
+    if first > last:
+        raise Invalid("from", "must not be after `to`")
+    if (last - first).days >= MAX_DAYS:
+        raise Invalid("from", f"a range of at most {MAX_DAYS} days")
+    return first, last
+
+
+async def satisfaction_board(
+    first: date | None, last: date | None, zone_id: int | None
+) -> SatisfactionBoard:
+    """The board for the API and the page alike: both show these very numbers."""
+    first, last = date_range(first, last)
+    await queries.check_zone(zone_id)
+    return await satisfaction(first, last, zone_id)
+
+
+async def sales_board(first: date | None, last: date | None, zone_id: int | None) -> SalesBoard:
+    first, last = date_range(first, last)
+    await queries.check_zone(zone_id)
+    return await sales(first, last, zone_id)
