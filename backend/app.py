@@ -26,7 +26,7 @@ from backend.push.service import push_lifespan
 from backend.settings import ROOT
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
 from backend.workorders.controllers import WORK_ORDER_CONTROLLERS
-from backend.workorders.service import dispatch_clock
+from backend.workorders.duty import dispatch_clock
 from pwa.boards_pages import BOARD_PAGES
 from pwa.pages import PAGE_CONTROLLERS, STATIC_FILES, template_config
 

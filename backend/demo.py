@@ -16,8 +16,8 @@ import asyncpg
 from backend import db
 from backend import demo_names as names
 from backend.customers.dedupe import normalise_name, normalise_phone
+from backend.customers.devices import warranty_end
 from backend.customers.qr import new_token
-from backend.customers.service import warranty_end
 from backend.demo_history import build_history
 from backend.staff.service import hash_password
 

@@ -14,7 +14,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from backend.access import MANAGERS, Principal, principal_of
-from backend.customers import qr
+from backend.customers import devices, qr
 from backend.customers import service as customers
 from backend.errors import Forbidden, Invalid, NotFound, TooManyRequests
 from backend.schemas import INT4_MAX
@@ -75,7 +75,7 @@ class Pages(Controller):
                 limit=20,
                 offset=0,
             ),
-            "devices": await customers.list_devices(
+            "devices": await devices.list_devices(
                 principal, account_id=None, product_id=None, serial=None, limit=24, offset=0
             ),
         }
@@ -91,8 +91,8 @@ class Pages(Controller):
             return Redirect("/login")
         if principal.role not in MANAGERS:
             raise Forbidden("Only supervisors and admins print device labels")
-        devices = await customers.devices_by_ids(_parse_ids(ids))
-        labels = [(d, qr.qr_svg(d.qr_url)) for d in devices]
+        chosen = await devices.devices_by_ids(_parse_ids(ids))
+        labels = [(d, qr.qr_svg(d.qr_url)) for d in chosen]
         return Template("labels.html", context={"labels": labels})
 
 
@@ -142,7 +142,7 @@ class CustomerPages(Controller):
     @get("")
     async def device_page(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         """The device, its open requests and the form to report a problem."""
-        device = await customers.device_by_token(token)
+        device = await devices.device_by_token(token)
         context = {
             "token": token,
             "device": device,
@@ -155,7 +155,7 @@ class CustomerPages(Controller):
         self, request: Request[Any, Any, Any], token: FromPath[str], request_id: FromPath[str]
     ) -> Template:
         """One request's status and timeline, and the rating form once the job is completed."""
-        device = await customers.device_by_token(token)
+        device = await devices.device_by_token(token)
         found = await queries.device_request(device.id, _request_id(request_id))
         context = {"token": token, "device": device, "req": found}
         return i18n.render(request, "customer/tracking.html", context, headers=CUSTOMER_HEADERS)

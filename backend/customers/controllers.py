@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.params import FromQuery, JSONBody
 
 from backend.access import MANAGERS, SELLERS, allow, check_stock_read, current, signed_in
-from backend.customers import qr, service
+from backend.customers import devices, qr, service
 from backend.customers.schemas import (
     AccountIn,
     AccountOut,
@@ -156,7 +156,7 @@ class DeviceController(Controller):
 
     @post("", guards=[allow(*MANAGERS)])
     async def create(self, data: JSONBody[DeviceIn]) -> DeviceOut:
-        return await service.create_device(data)
+        return await devices.create_device(data)
 
     @get("")
     async def index(
@@ -168,7 +168,7 @@ class DeviceController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[DeviceOut]:
-        return await service.list_devices(
+        return await devices.list_devices(
             current(request),
             account_id=account_id,
             product_id=product_id,
@@ -179,18 +179,18 @@ class DeviceController(Controller):
 
     @get("/{device_id:int}")
     async def show(self, request: Request[Any, Any, Any], device_id: PathId) -> DeviceOut:
-        return await service.get_device(current(request), device_id)
+        return await devices.get_device(current(request), device_id)
 
     @get("/{device_id:int}/qr.svg", guards=[allow(*MANAGERS)], media_type="image/svg+xml")
     async def qr_code(self, device_id: PathId) -> Response[str]:
         """The sticker's QR code: an SVG of the device's customer URL."""
-        device = await service.get_device(None, device_id)
+        device = await devices.get_device(None, device_id)
         return Response(qr.qr_svg(device.qr_url), media_type="image/svg+xml")
 
     @post("/{device_id:int}/qr/rotate", guards=[allow(Role.ADMIN)], status_code=200)
     async def rotate(self, device_id: PathId) -> DeviceOut:
         """Issue a new QR token: the old sticker stops working (lost or copied sticker)."""
-        return await service.rotate_qr(device_id)
+        return await devices.rotate_qr(device_id)
 
 
 CUSTOMER_CONTROLLERS = [

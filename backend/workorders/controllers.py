@@ -12,14 +12,14 @@ from litestar.status_codes import HTTP_200_OK
 
 from backend import ratelimit
 from backend.access import MANAGERS, SELLERS, allow, current, signed_in
-from backend.customers import service as customers
+from backend.customers import devices
 from backend.customers.schemas import DeviceOut
 from backend.push import service as push
 from backend.push.schemas import SubscriptionIn, SubscriptionOut, UnsubscribeIn
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Token
 from backend.settings import get_settings
 from backend.staff.tables import Role
-from backend.workorders import queries, service
+from backend.workorders import duty, events, queries, service
 from backend.workorders.schemas import (
     AssignIn,
     AssignmentOut,
@@ -148,7 +148,7 @@ class DispatchController(Controller):
         """Batch-assigns the waiting backlog by least total travel, urgent and VIP first."""
         assignments = await store.run_batch(datetime.now(UTC))
         for a in assignments:
-            service.announce_offer(a)
+            events.announce_offer(a)
         return [
             AssignmentOut(
                 work_order_id=a.job_id, engineer_id=a.engineer_id, distance_km=a.distance_km
@@ -164,7 +164,7 @@ class DispatchController(Controller):
     @put("/me/duty", guards=[ENGINEER])
     async def duty(self, request: Request[Any, Any, Any], data: JSONBody[DutyIn]) -> Action:
         """On duty with a position: waiting jobs are offered at once."""
-        await service.set_duty(current(request), data)
+        await duty.set_duty(current(request), data)
         return {"status": data.status}
 
     @get("/devices/{device_id:int}/history", guards=[allow(*SELLERS)])
@@ -172,7 +172,7 @@ class DispatchController(Controller):
         self, request: Request[Any, Any, Any], device_id: PathId
     ) -> list[HistoryItem]:
         """The device's service history: jobs newest first, with parts used and ratings."""
-        await customers.get_device(current(request), device_id)
+        await devices.get_device(current(request), device_id)
         return await queries.device_history(device_id)
 
 
@@ -184,7 +184,7 @@ async def public_rate_limit(connection: ASGIConnection[Any, Any, Any, Any], _: A
 
 
 async def device_for(token: str) -> DeviceOut:
-    return await customers.device_by_token(token)
+    return await devices.device_by_token(token)
 
 
 class PublicController(Controller):

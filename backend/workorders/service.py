@@ -1,27 +1,20 @@
-"""The work order lifecycle: create, dispatch, accept … complete, cancel, assign, rate, duty."""
+"""The work order lifecycle: create, accept … complete, cancel, assign, rate."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from backend import db
 from backend.access import Principal, check_job_action
-from backend.boards import live
 from backend.errors import Conflict, Invalid, NotFound
-from backend.push import service as push
 from backend.settings import get_settings
-from backend.staff.tables import Role
-from backend.workorders.schemas import CompleteIn, DutyIn
+from backend.workorders.duty import dispatch_now, drain_queue
+from backend.workorders.events import add_event, announce, now_utc
+from backend.workorders.schemas import CompleteIn
 from backend.workorders.tables import Priority, Source, Status
 from dispatch import store
 from dispatch.models import Assignment
-
-log = logging.getLogger("fieldline.workorders")
 
 OPEN = (Status.OFFERED, Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE)
 BEFORE_COMPLETION = (Status.NEW, *OPEN)
@@ -46,80 +39,6 @@ RAISED = {
     Priority.HIGH: Priority.URGENT,
     Priority.URGENT: Priority.URGENT,
 }
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-async def add_event(
-    work_order_id: int,
-    at: datetime,
-    kind: str,
-    from_status: str | None,
-    to_status: str | None,
-    *,
-    actor_kind: str,
-    actor_id: int | None = None,
-    engineer_id: int | None = None,
-    lat: float | None = None,
-    lng: float | None = None,
-    note: str | None = None,
-) -> None:
-    await db.execute(
-        """INSERT INTO work_order_event (work_order, at, kind, from_status, to_status, actor,
-               actor_kind, engineer, lat, lng, note)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""",
-        work_order_id,
-        at,
-        kind,
-        from_status,
-        to_status,
-        actor_id,
-        actor_kind,
-        engineer_id,
-        lat,
-        lng,
-        note,
-    )
-
-
-def _announce(work_order_id: int, status: str, offer: Assignment | None = None) -> None:
-    """Pushes (in the background) the offer to its engineer and the status to the customer."""
-    live.publish_job(work_order_id, status)
-    if offer is not None:
-        # An offer is worth nothing once it lapses: deliver it urgently, and not after that.
-        lifetime = int(get_settings().offer_timeout.total_seconds())
-        push.notify_user(
-            offer.engineer_id,
-            {
-                "type": "offer",
-                "work_order_id": work_order_id,
-                "distance_km": round(offer.distance_km, 1),
-                "url": f"/jobs/{work_order_id}",
-            },
-            urgency="high",
-            ttl=lifetime,
-        )
-    push.notify_work_order(
-        work_order_id, {"type": "status", "work_order_id": work_order_id, "status": status}
-    )
-
-
-def announce_offer(offer: Assignment) -> None:
-    _announce(offer.job_id, Status.OFFERED, offer)
-
-
-async def _dispatch(work_order_id: int, now: datetime) -> Assignment | None:
-    offer = await store.dispatch_job(work_order_id, now)
-    _announce(work_order_id, Status.OFFERED if offer else Status.NEW, offer)
-    return offer
-
-
-async def _drain_queue(now: datetime) -> None:
-    """An engineer came free: offer waiting jobs (urgent and VIP first, then oldest)."""
-    for offer in await store.dispatch_waiting(now):
-        _announce(offer.job_id, Status.OFFERED, offer)
 
 
 # --- creating --------------------------------------------------------------------------------
@@ -179,7 +98,7 @@ async def create(
             actor_kind="customer" if source == Source.QR else "staff",
             actor_id=actor_id,
         )
-    await _dispatch(work_order_id, now)
+    await dispatch_now(work_order_id, now)
     return int(work_order_id)
 
 
@@ -246,11 +165,11 @@ async def act(
             lng=lng,
         )
     if action == "decline":
-        await _dispatch(work_order_id, now)  # the decliner is excluded by his 'offered' event
+        await dispatch_now(work_order_id, now)  # the decliner is excluded by his 'offered' event
     else:
-        _announce(work_order_id, target)
+        announce(work_order_id, target)
     if action == "cancel" and engineer is not None:
-        await _drain_queue(now)
+        await drain_queue(now)
 
 
 async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -> None:
@@ -305,8 +224,8 @@ async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -
             lat=data.lat,
             lng=data.lng,
         )
-    _announce(work_order_id, Status.COMPLETED)
-    await _drain_queue(now)
+    announce(work_order_id, Status.COMPLETED)
+    await drain_queue(now)
 
 
 async def assign(principal: Principal, work_order_id: int, engineer_id: int) -> Assignment:
@@ -347,7 +266,7 @@ async def assign(principal: Principal, work_order_id: int, engineer_id: int) -> 
         distance = await store.distance_to(work_order_id, engineer_id, now)
         offer = Assignment(job_id=work_order_id, engineer_id=engineer_id, distance_km=distance)
         await store.record_offer(offer, now, actor_kind="staff", actor_id=principal.id)
-    _announce(work_order_id, Status.OFFERED, offer)
+    announce(work_order_id, Status.OFFERED, offer)
     return offer
 
 
@@ -382,93 +301,3 @@ async def rate(work_order_id: int, score: int, comment: str | None) -> None:
             actor_kind="customer",
             note=f"{score}/5",
         )
-
-
-# --- engineers' duty and the dispatch clock --------------------------------------------------
-
-
-async def set_duty(principal: Principal, data: DutyIn) -> None:
-    """On duty (with a position) → waiting jobs are offered; off duty gives back an open offer."""
-    if principal.role != Role.ENGINEER:
-        raise NotFound("Only engineers go on duty")
-    now = now_utc()
-    released: list[int] = []
-    async with db.transaction():
-        if data.status == "off_duty":
-            active = await db.fetchval(
-                "SELECT id FROM work_order WHERE engineer = $1 AND status = ANY($2)",
-                principal.id,
-                [Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE],
-            )
-            if active is not None:
-                raise Conflict(
-                    "Finish or hand back your job before going off duty", work_order_id=active
-                )
-            offered = await db.fetch(
-                "SELECT id FROM work_order WHERE engineer = $1 AND status = 'offered' FOR UPDATE",
-                principal.id,
-            )
-            for row in offered:
-                await db.execute(
-                    "UPDATE work_order SET status = 'new', engineer = NULL, "
-                    "offered_at = NULL, offer_expires_at = NULL, distance_km = NULL "
-                    "WHERE id = $1",
-                    row["id"],
-                )
-                await add_event(
-                    row["id"],
-                    now,
-                    "declined",
-                    Status.OFFERED,
-                    Status.NEW,
-                    actor_kind="staff",
-                    actor_id=principal.id,
-                    engineer_id=principal.id,
-                    note="went off duty",
-                )
-                released.append(row["id"])
-        position = (data.lat, data.lng) if data.lat is not None and data.lng is not None else None
-        await db.execute(
-            """UPDATE app_user SET duty_status = $2,
-                   last_lat = COALESCE($3, last_lat), last_lng = COALESCE($4, last_lng),
-                   last_seen_at = CASE WHEN $3::float8 IS NULL THEN last_seen_at ELSE $5 END
-               WHERE id = $1""",
-            principal.id,
-            data.status,
-            position[0] if position else None,
-            position[1] if position else None,
-            now,
-        )
-    live.publish_engineer(principal.id)
-    for work_order_id in released:
-        live.publish_job(work_order_id, Status.NEW)
-    if data.status == "available" or released:
-        await _drain_queue(now)
-
-
-async def tick(now: datetime) -> None:
-    """One beat of the dispatch clock: lapsed offers go to the next best engineer."""
-    for work_order_id in await store.expire_offers(now):
-        await _dispatch(work_order_id, now)
-    await _drain_queue(now)
-
-
-@contextlib.asynccontextmanager
-async def dispatch_clock(app: Any, every: float = 5.0) -> AsyncIterator[None]:
-    """Runs tick() in every worker; row locks (SKIP LOCKED) keep the workers from colliding."""
-
-    async def beat() -> None:
-        while True:
-            await asyncio.sleep(every)
-            try:
-                await tick(now_utc())
-            except Exception:  # a failed beat must not stop the clock
-                log.exception("dispatch tick failed")
-
-    task = asyncio.create_task(beat())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

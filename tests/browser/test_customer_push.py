@@ -137,7 +137,7 @@ async def test_a_push_is_shown_in_the_customers_language(api, server):
             if r["scopeURL"] == f"{server}/" and not r["isDeleted"]
         }
 
-        # What the server sends when the engineer accepts (backend.workorders.service._announce).
+        # What the server sends when the engineer accepts (backend.workorders.events.announce).
         await step(api, near, job, "accept")
         payload = {"type": "status", "work_order_id": job, "status": "accepted"}
         await devtools.send(

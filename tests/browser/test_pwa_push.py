@@ -80,7 +80,7 @@ async def notifications(page: Page, count: int = 1) -> list[dict[str, Any]]:
 
 
 def offer_payload(job: int) -> str:
-    """What the server pushes to the engineer (backend.workorders.service._announce)."""
+    """What the server pushes to the engineer (backend.workorders.events.announce)."""
     return json.dumps(
         {"type": "offer", "work_order_id": job, "distance_km": 2.0, "url": f"/jobs/{job}"}
     )
