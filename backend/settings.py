@@ -27,6 +27,17 @@ def _zone(name: str, default: str) -> str:
     return zone
 
 
+def _contact_rule(name: str, default: str) -> dict[str, int]:
+    """ "A=3,B=14" → {"A": 3, "B": 14}: days an account of the grade may go without contact."""
+    rule: dict[str, int] = {}
+    for item in (os.environ.get(name) or default).split(","):
+        grade, _, days = (part.strip() for part in item.partition("="))
+        if grade not in ("A", "B", "C") or not days.isdigit():
+            raise ValueError(f"{name}: expected GRADE=DAYS, got {item!r}")
+        rule[grade] = int(days)
+    return rule
+
+
 def _pair(name: str, default: tuple[int, int]) -> tuple[int, int]:
     """ "respond,resolve" in hours, e.g. FIELDLINE_SLA_URGENT=2,8."""
     raw = os.environ.get(name)
@@ -61,6 +72,12 @@ class Settings:
     business_timezone: str
     # Map tiles of the PWA's maps (Leaflet's {z}/{x}/{y} template); pages work without them.
     tile_url: str
+    # Boards: a new job on the same device within this many days undoes a first-time fix;
+    # grade → days an account may go without a contact; how often each worker offers to
+    # refresh the rollups.
+    repeat_days: int
+    contact_rule: dict[str, int]
+    board_refresh_seconds: int
 
 
 @cache
@@ -90,4 +107,7 @@ def get_settings() -> Settings:
         business_timezone=_zone("FIELDLINE_TIMEZONE", "Asia/Shanghai"),
         tile_url=os.environ.get("FIELDLINE_TILE_URL")
         or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        repeat_days=_int("FIELDLINE_FTF_DAYS", 30),
+        contact_rule=_contact_rule("FIELDLINE_CONTACT_RULE", "A=3"),
+        board_refresh_seconds=_int("FIELDLINE_BOARD_REFRESH_SECONDS", 300),
     )

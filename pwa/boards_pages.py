@@ -12,10 +12,10 @@ from litestar.response import Redirect, Template
 from backend.access import MANAGERS, principal_of
 from backend.boards import queries
 from backend.boards.charts import bar_chart, week_chart
-from backend.boards.config import board_settings
 from backend.boards.service import sales_board, satisfaction_board
 from backend.errors import Forbidden
 from backend.schemas import QueryId
+from backend.settings import get_settings
 from pwa import i18n
 
 DateFrom = Annotated[date | None, QueryParameter(name="from")]
@@ -43,7 +43,7 @@ class BoardPages(Controller):
         context = {
             "me": principal_of(request),
             "board": "dispatch",
-            "tile_url": board_settings().tile_url,
+            "tile_url": get_settings().tile_url,
             "zones": await queries.zone_areas(),
         }
         return i18n.render(request, "boards/dispatch.html", context)

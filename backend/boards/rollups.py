@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from backend import db
-from backend.boards.config import board_settings
 from backend.boards.facts import (
     ENGINEER_MEASURES,
     MEASURES,
@@ -35,6 +34,7 @@ from backend.boards.facts import (
     service_days_sql,
     sum_of,
 )
+from backend.settings import get_settings
 
 log = logging.getLogger("fieldline.boards")
 
@@ -42,7 +42,7 @@ log = logging.getLogger("fieldline.boards")
 
 
 def zone_info() -> ZoneInfo:
-    return ZoneInfo(board_settings().timezone)
+    return ZoneInfo(get_settings().business_timezone)
 
 
 def day_start(day: date) -> datetime:
@@ -118,7 +118,7 @@ async def split(first: date, last: date) -> Split:
     if (
         state is not None
         and state["zones_key"] == await zones_key()
-        and state["repeat_days"] == board_settings().repeat_days
+        and state["repeat_days"] == get_settings().repeat_days
     ):
         stored = state["through"]
         changed = await _changed_since(state)
@@ -173,7 +173,7 @@ async def _lock() -> bool:
 async def refresh(*, on: date | None = None, full: bool = False) -> Refreshed:
     """Stores every day before `on` (default: today), recomputing the stored days that writes
     since the last refresh have changed. Safe to run from every worker at once."""
-    settings = board_settings()
+    settings = get_settings()
     on = on or today()
     through = on - timedelta(days=1)
     async with db.transaction():
@@ -231,9 +231,9 @@ async def refresh(*, on: date | None = None, full: bool = False) -> Refreshed:
 async def _recompute(start_day: date, on: date) -> None:
     """Writes the rows of [start_day, on) in the order boards read them (zone, then day), so a
     range of days is a few adjacent pages, not a page per row."""
-    settings = board_settings()
+    settings = get_settings()
     values = {
-        "tz": settings.timezone,
+        "tz": settings.business_timezone,
         "start": day_start(start_day),
         "end": day_start(on),
         "repeat_days": settings.repeat_days,
@@ -278,7 +278,7 @@ async def _recompute(start_day: date, on: date) -> None:
 @contextlib.asynccontextmanager
 async def rollup_clock(app: Any) -> AsyncIterator[None]:
     """Refreshes the board rollups now and then in every worker; one at a time really runs."""
-    every = board_settings().refresh_seconds
+    every = get_settings().board_refresh_seconds
 
     async def beat() -> None:
         await asyncio.sleep(min(every, 5))

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from backend import db
-from backend.boards.config import board_settings
 from backend.boards.facts import ONE_ZONE, ROUTE_DAYS_SQL, bind, local_day
 from backend.boards.rollups import day_start, split
 from backend.boards.schemas import (
@@ -24,6 +23,7 @@ from backend.boards.schemas import (
     Uncontacted,
     mean,
 )
+from backend.settings import get_settings
 
 LISTED = 200  # rows of the two lists; their totals are always given
 
@@ -64,16 +64,17 @@ async def _fetch(template: str, **values: Any) -> list[Any]:
 
 
 async def sales(first: date, last: date, zone_id: int | None) -> SalesBoard:
-    settings = board_settings()
+    settings = get_settings()
     zone = zone_id or 0
     s = await split(first, last)
     start, end = day_start(first), s.live_end
-    visits = await _fetch(VISITS_SQL, tz=settings.timezone, zone=zone, start=start, end=end)
+    tz = settings.business_timezone
+    visits = await _fetch(VISITS_SQL, tz=tz, zone=zone, start=start, end=end)
     # In a zone, only the reps who visited there are shown: only their routes are read.
     reps_seen = sorted({v["rep"] for v in visits}) if zone_id is not None else None
     routes = await _fetch(
         ROUTES_SQL,
-        tz=settings.timezone,
+        tz=settings.business_timezone,
         rolled_from=s.rolled_from,
         rolled_to=s.rolled_to,
         start=s.live_start,
@@ -148,7 +149,7 @@ def _reps(names: dict[int, str], days: list[RepDay]) -> list[RepRow]:
 
 
 async def _lists(zone: int, start: datetime, end: datetime) -> dict[str, Any]:
-    rule = board_settings().contact_rule
+    rule = get_settings().contact_rule
     off_site = await _fetch(OFF_SITE_SQL, zone=zone, start=start, end=end, limit=LISTED)
     now = datetime.now(UTC)
     stale = await _fetch(

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any
 
 from backend import db
-from backend.boards.config import board_settings
 from backend.boards.facts import (
     ENGINEER_MEASURES,
     MEASURES,
@@ -38,6 +37,7 @@ from backend.boards.schemas import (
     minutes,
     percent,
 )
+from backend.settings import get_settings
 
 LOW_SCORE = 2  # a rating at or below this asks for a follow-up call (as the service marks it)
 TOP_PARTS = 20
@@ -112,9 +112,9 @@ ORDER BY r.at DESC, r.id DESC LIMIT %(limit)s"""
 
 
 def _values(s: Split, zone: int) -> dict[str, Any]:
-    settings = board_settings()
+    settings = get_settings()
     return {
-        "tz": settings.timezone,
+        "tz": settings.business_timezone,
         "repeat_days": settings.repeat_days,
         "zone": zone,
         "rolled_from": s.rolled_from,
@@ -164,7 +164,7 @@ async def satisfaction(first: date, last: date, zone_id: int | None) -> Satisfac
         date_from=first,
         date_to=last,
         zone_id=zone_id,
-        repeat_days=board_settings().repeat_days,
+        repeat_days=get_settings().repeat_days,
         csat=_csat(total),
         first_time_fix=Rate(
             count=total["completed"] - total["repeats"], of=total["completed"], pct=_ftf(total)
