@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import ConsoleMessage, Page, async_playwright, expect
@@ -12,7 +13,7 @@ from playwright.async_api import ConsoleMessage, Page, async_playwright, expect
 from backend import db
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import PASSWORD, Staff
-from tests.loop import engineer, go_on_duty, step, world
+from tests.loop import engineer, file_request, go_on_duty, step, world
 
 SCREENSHOT = "/tmp/dispatch-board.png"
 LIVE = 10_000  # ms: a bound for a hung test, never a claim about speed
@@ -150,3 +151,29 @@ async def test_satisfaction_board_renders_with_its_json(api, server):
         assert data["first_time_fix"]["pct"] is None
         await page.get_by_role("link", name="Field sales").click()
         await expect(page.locator("#reps")).to_be_visible()
+
+
+async def test_board_times_show_in_the_supervisors_own_zone(api, server):
+    w = await world(api)
+    near = await engineer(api, w, 1)
+    job = await file_request(api, w.token)
+    for action, body in [
+        ("accept", None),
+        ("arrive", {"lat": 31.2304, "lng": 121.4737}),
+        ("complete", {"resolution": "Reset the breaker"}),
+    ]:
+        await step(api, near, job["id"], action, body)
+    rated = await api.post(
+        f"/api/public/devices/{w.token}/requests/{job['id']}/rating",
+        json={"score": 1, "comment": "Came late"},
+    )
+    assert rated.status_code == 201, rated.text
+    at = await db.fetchval("SELECT at FROM rating WHERE work_order = $1", job["id"])
+    async with desktop(server, w.supervisor) as page:
+        await page.goto(f"{server}/boards/satisfaction")
+        shown = page.locator("tr.low time")
+        await expect(shown).to_have_count(1)
+        # The context runs in Asia/Shanghai: the page's script turns the server's UTC into it.
+        local = at.astimezone(ZoneInfo("Asia/Shanghai"))
+        await expect(shown).to_contain_text(f"{local.hour % 12 or 12}:{local.minute:02d}")
+        assert "UTC" not in (await shown.inner_text())

@@ -1,6 +1,7 @@
 // The customer's pages behind the QR sticker: file a request, follow it, rate the finished job.
 // Every word shown comes from the page (#fl-strings), already in the visitor's language.
 import { wireFollow } from "./follow.js";
+import { localizeTimes } from "./times.js";
 
 const strings = JSON.parse(document.getElementById("fl-strings")?.textContent || "{}");
 const lang = document.documentElement.lang || "en";
@@ -106,15 +107,6 @@ function wireRequestForm(form) {
       else explain(form, result);
     });
   });
-}
-
-// Times come from the server in UTC; the phone knows its own zone and language.
-function localizeTimes(root) {
-  const format = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
-  for (const time of root.querySelectorAll("time[datetime]")) {
-    const at = new Date(time.dateTime);
-    if (!Number.isNaN(at.getTime())) time.textContent = format.format(at);
-  }
 }
 
 // The tracking view: refreshed by fetching this page again and swapping in its live part,
