@@ -99,6 +99,15 @@ async def unique_or(conflict: Exception) -> AsyncIterator[None]:
         raise conflict from exc
 
 
+def check_reads_may_overlap() -> None:
+    """Before reads run at once (asyncio.gather), each on a pooled connection of its own.
+
+    A transaction has one connection, and a connection runs one statement at a time.
+    """
+    if engine.current_transaction.get() is not None:
+        raise RuntimeError("reads run at once must not be inside a transaction")
+
+
 async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
     async with connection() as conn:
         return list(await conn.fetch(sql, *args))

@@ -8,13 +8,14 @@ reps who visited there, with the whole route of those days.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
 from backend import db
 from backend.boards.facts import ONE_ZONE, ROUTE_DAYS_SQL, bind, local_day
-from backend.boards.rollups import day_start, split
+from backend.boards.rollups import Split, day_start, split
 from backend.boards.schemas import (
     OffSiteVisit,
     RepDay,
@@ -64,17 +65,36 @@ async def _fetch(template: str, **values: Any) -> list[Any]:
 
 
 async def sales(first: date, last: date, zone_id: int | None) -> SalesBoard:
-    settings = get_settings()
-    zone = zone_id or 0
     s = await split(first, last)
-    start, end = day_start(first), s.live_end
+    start = day_start(first)
+    # Independent statements, each on its own connection: the board takes the slowest, not the sum.
+    db.check_reads_may_overlap()
+    (names, days), lists = await asyncio.gather(
+        _rep_days(s, start, zone_id), _lists(zone_id or 0, start, s.live_end)
+    )
+    return SalesBoard(
+        date_from=first,
+        date_to=last,
+        zone_id=zone_id,
+        contact_rule=get_settings().contact_rule,
+        reps=_reps(names, days),
+        days=days,
+        **lists,
+    )
+
+
+async def _rep_days(
+    s: Split, start: datetime, zone_id: int | None
+) -> tuple[dict[int, str], list[RepDay]]:
+    """The reps shown, and their days with a visit or a route."""
+    settings = get_settings()
     tz = settings.business_timezone
-    visits = await _fetch(VISITS_SQL, tz=tz, zone=zone, start=start, end=end)
+    visits = await _fetch(VISITS_SQL, tz=tz, zone=zone_id or 0, start=start, end=s.live_end)
     # In a zone, only the reps who visited there are shown: only their routes are read.
     reps_seen = sorted({v["rep"] for v in visits}) if zone_id is not None else None
     routes = await _fetch(
         ROUTES_SQL,
-        tz=settings.business_timezone,
+        tz=tz,
         rolled_from=s.rolled_from,
         rolled_to=s.rolled_to,
         start=s.live_start,
@@ -112,15 +132,7 @@ async def sales(first: date, last: date, zone_id: int | None) -> SalesBoard:
         for (rep, day), v in sorted(per_day.items(), key=lambda kv: (names[kv[0][0]], kv[0]))
         if rep in names and (v[0] or v[2])
     ]
-    return SalesBoard(
-        date_from=first,
-        date_to=last,
-        zone_id=zone_id,
-        contact_rule=settings.contact_rule,
-        reps=_reps(names, days),
-        days=days,
-        **await _lists(zone, start, end),
-    )
+    return names, days
 
 
 def _reps(names: dict[int, str], days: list[RepDay]) -> list[RepRow]:
@@ -150,15 +162,17 @@ def _reps(names: dict[int, str], days: list[RepDay]) -> list[RepRow]:
 
 async def _lists(zone: int, start: datetime, end: datetime) -> dict[str, Any]:
     rule = get_settings().contact_rule
-    off_site = await _fetch(OFF_SITE_SQL, zone=zone, start=start, end=end, limit=LISTED)
     now = datetime.now(UTC)
-    stale = await _fetch(
-        UNCONTACTED_SQL,
-        grades=list(rule),
-        days=list(rule.values()),
-        zone=zone,
-        now=now,
-        limit=LISTED,
+    off_site, stale = await asyncio.gather(
+        _fetch(OFF_SITE_SQL, zone=zone, start=start, end=end, limit=LISTED),
+        _fetch(
+            UNCONTACTED_SQL,
+            grades=list(rule),
+            days=list(rule.values()),
+            zone=zone,
+            now=now,
+            limit=LISTED,
+        ),
     )
     return {
         "off_site": [

@@ -8,6 +8,7 @@ A zone selects the sites inside its boundary.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import Any
 
@@ -147,7 +148,15 @@ EMPTY = dict.fromkeys(MEASURES, 0)
 async def satisfaction(first: date, last: date, zone_id: int | None) -> SatisfactionBoard:
     s = await split(first, last)
     values = _values(s, zone_id or 0)
-    product_rows = await _fetch(PRODUCT_SQL, **values)
+    # Independent statements, each on its own connection: the board takes the slowest, not the sum.
+    db.check_reads_may_overlap()
+    product_rows, installed, engineers, parts, low_ratings = await asyncio.gather(
+        _fetch(PRODUCT_SQL, **values),
+        _installed(last, values["zone"]),
+        _engineers(values),
+        _fetch(PARTS_SQL, limit=TOP_PARTS, **values),
+        _low_ratings(values["zone"], day_start(first), s.live_end),
+    )
     total: Any = next((r for r in product_rows if r["g"] == 3 and r["ratings"] is not None), EMPTY)
     weeks = [
         WeekRow(
@@ -183,14 +192,14 @@ async def satisfaction(first: date, last: date, zone_id: int | None) -> Satisfac
             to_complete_min=minutes(total["complete_secs"], total["completed"]),
         ),
         weeks=weeks,
-        engineers=await _engineers(values),
-        products=await _products([r for r in product_rows if r["g"] == 2], last, values),
+        engineers=engineers,
+        products=await _products([r for r in product_rows if r["g"] == 2], installed),
         parts=[
             PartRow(id=r["id"], sku=r["sku"], name=r["name"], qty=r["qty"], jobs=r["jobs"])
-            for r in await _fetch(PARTS_SQL, limit=TOP_PARTS, **values)
+            for r in parts
         ],
         # The list shows the newest; its total is r1 + r2 of the same rows as the CSAT.
-        low_ratings=await _low_ratings(values["zone"], day_start(first), s.live_end),
+        low_ratings=low_ratings,
         low_ratings_total=total["r1"] + total["r2"],
     )
 
@@ -236,10 +245,13 @@ async def _engineers(values: dict[str, Any]) -> list[EngineerRow]:
     return sorted(out, key=lambda e: (e.average is None, e.average or 0, e.name, e.id))
 
 
-async def _products(rows: list[Any], last: date, values: dict[str, Any]) -> list[ProductRow]:
-    template = ZONE_DEVICES_SQL if values["zone"] else DEVICES_SQL
-    devices_sql, args = bind(template, last=last, zone=values["zone"])
-    devices = {r["product"]: r["devices"] for r in await db.fetch(devices_sql, *args)}
+async def _installed(last: date, zone: int) -> dict[int, int]:
+    """Devices installed by `last` per product, in the zone if one is given."""
+    sql, args = bind(ZONE_DEVICES_SQL if zone else DEVICES_SQL, last=last, zone=zone)
+    return {r["product"]: r["devices"] for r in await db.fetch(sql, *args)}
+
+
+async def _products(rows: list[Any], devices: dict[int, int]) -> list[ProductRow]:
     rows = [r for r in rows if r["requests"] or r["ratings"] or r["completed"]]
     products = await _names("product", [r["key"] for r in rows], "id, sku, name")
     out = []
