@@ -46,13 +46,20 @@ async def _recreate_database(server_url: str) -> str:
 
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    url = await _recreate_database(_server_url())
+    server_url = _server_url()
+    url = await _recreate_database(server_url)
     os.environ["DATABASE_URL"] = url
     get_settings.cache_clear()
     db.configure(url)
     ran = await db.migrate()
     assert ran, "the schema must come from the migrations"
-    return url
+    yield url
+    # The run's own database goes with it; FORCE ends any connection a crashed test left open.
+    conn = await asyncpg.connect(server_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}" WITH (FORCE)')
+    finally:
+        await conn.close()
 
 
 @pytest.fixture(scope="session")
