@@ -22,6 +22,7 @@ import pytest
 from backend import db
 from backend.boards import rollups
 from backend.boards.facts import whole_weeks
+from backend.boards.service import sales_board, satisfaction_board
 from backend.field.route import Fix, build_route
 from tests.factories import Staff, account, create, device, product, team
 from tests.loop import engineer, go_on_duty, step, world
@@ -720,3 +721,13 @@ async def test_boards_speak_chinese(api):
         assert page.status_code == 200
         assert title in page.text
         assert page.headers["content-language"] == "zh-CN"
+
+
+async def test_boards_never_overlap_reads_on_a_transactions_one_connection(api):
+    # A board's statements run at once on pooled connections; inside a transaction they could
+    # not, so the board refuses rather than fail on "another operation is in progress".
+    async with db.transaction():
+        for board in (satisfaction_board, sales_board):
+            with pytest.raises(RuntimeError, match="transaction"):
+                await board(None, None, None)
+    assert (await satisfaction_board(None, None, None)).csat.ratings == 0
