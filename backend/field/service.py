@@ -19,6 +19,7 @@ from backend.access import (
     check_visit_read,
     visit_visibility,
 )
+from backend.boards import live
 from backend.errors import Conflict, Invalid, NotFound
 from backend.field.route import Fix, build_route
 from backend.field.schemas import (
@@ -74,12 +75,29 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 # --- pings and routes ----------------------------------------------------------------------------
 
-# Skips a fix already stored (same person, same instant): a batch resent without its
-# Idempotency-Key must not draw the route twice. Earlier rows of the same batch count too.
-INSERT_PING = """
-INSERT INTO location_ping ("user", at, lat, lng, accuracy)
-SELECT $1::int, $2::timestamptz, $3::float8, $4::float8, $5::float8
-WHERE NOT EXISTS (SELECT 1 FROM location_ping WHERE "user" = $1::int AND at = $2::timestamptz)
+# One statement for the whole batch: it is atomic on its own (no BEGIN/COMMIT round trips), and
+# the fixes travel as arrays, not as one INSERT each.
+# A fix already stored (same person, same instant) is skipped: a batch resent without its
+# Idempotency-Key must not draw the route twice; of the same instant twice in one batch, the
+# first is kept. The person's last position moves to $6/$7 as of $8, unless a newer one is known;
+# the answer says whether it moved.
+RECORD_PINGS = """
+WITH fix AS (
+    SELECT DISTINCT ON (at) at, lat, lng, accuracy
+    FROM unnest($2::timestamptz[], $3::float8[], $4::float8[], $5::float8[])
+         WITH ORDINALITY AS f(at, lat, lng, accuracy, n)
+    ORDER BY at, n
+), stored AS (
+    INSERT INTO location_ping ("user", at, lat, lng, accuracy)
+    SELECT $1::int, at, lat, lng, accuracy FROM fix
+    WHERE NOT EXISTS (SELECT 1 FROM location_ping p WHERE p."user" = $1::int AND p.at = fix.at)
+), moved AS (
+    UPDATE app_user SET last_lat = $6::float8, last_lng = $7::float8, last_seen_at = $8
+    WHERE id = $1::int AND $8::timestamptz IS NOT NULL
+      AND (last_seen_at IS NULL OR last_seen_at < $8::timestamptz)
+    RETURNING id
+)
+SELECT EXISTS (SELECT FROM moved)
 """
 
 
@@ -93,23 +111,22 @@ async def record_pings(principal: Principal, data: PingsIn) -> PingsOut:
         _check_fix_time(f"pings[{i}].at", ping.at, now)
     # Dispatch measures from the last position: a fix too vague to draw must not move it.
     newest = max((p for p in data.pings if _usable(p.accuracy)), key=lambda p: p.at, default=None)
-    async with db.engine.transaction():
-        async with db.connection() as conn:
-            await conn.executemany(
-                INSERT_PING,
-                [(principal.id, p.at, p.lat, p.lng, p.accuracy) for p in data.pings],
-            )
-        if newest is not None:
-            # A fast clock must not date the position ahead and pin it against newer fixes.
-            seen = min(newest.at, now)
-            await db.execute(
-                """UPDATE app_user SET last_lat = $2, last_lng = $3, last_seen_at = $4
-                   WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $4)""",
-                principal.id,
-                newest.lat,
-                newest.lng,
-                seen,
-            )
+    moved = await db.fetchval(
+        RECORD_PINGS,
+        principal.id,
+        [p.at for p in data.pings],
+        [p.lat for p in data.pings],
+        [p.lng for p in data.pings],
+        [p.accuracy for p in data.pings],
+        newest.lat if newest else None,
+        newest.lng if newest else None,
+        # A fast clock must not date the position ahead and pin it against newer fixes.
+        min(newest.at, now) if newest else None,
+    )
+    if moved and principal.role == Role.ENGINEER:
+        # The dispatch board shows where engineers are (reps are not on it); sent once the
+        # statement above is committed, as for a duty change.
+        live.publish_engineer(principal.id)
     return PingsOut(accepted=len(data.pings))
 
 
