@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.config.compression import CompressionConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -86,6 +87,13 @@ def create_app() -> Litestar:
             # Inside authentication: a key belongs to the signed-in user who sent it.
             IdempotencyMiddleware,  # type: ignore[list-item]  # plain ASGI, typed loosely
         ],
+        # Pages, scripts and styles go out gzipped (a phone's first load, bench/shell_bytes.py).
+        # Not the API: an idempotent replay stores the body without its Content-Encoding
+        # (backend/idempotency.py), and a board's event stream must not wait in a compressor.
+        # Nor the icons: a PNG is compressed already.
+        compression_config=CompressionConfig(
+            backend="gzip", gzip_compress_level=6, exclude=["^/api/", "^/static/icons/"]
+        ),
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(),
         openapi_config=OpenAPIConfig(

@@ -111,6 +111,29 @@ async def test_the_worker_keeps_every_file_of_the_shell(api: AsyncClient):
     assert worker.headers["cache-control"] == "no-cache"
 
 
+async def test_pages_and_the_shell_go_out_gzipped_and_api_answers_plain(api: AsyncClient):
+    """A phone's first load is mostly text, so it is gzipped (bench/shell_bytes.py). API answers
+    are not: an idempotent replay sends back the stored body, which must be the plain one."""
+    gzip = {"Accept-Encoding": "gzip"}
+    for path in ("/login", "/sw.js", "/static/js/app/shell.js", "/vendor/leaflet/leaflet.js"):
+        response = await api.get(path, headers=gzip)
+        assert response.headers.get("content-encoding") == "gzip", path
+    icon = await api.get("/static/icons/icon-192.png", headers=gzip)
+    assert "content-encoding" not in icon.headers  # a PNG is compressed already
+
+    rep = await staff(api, "rep")
+    headers = {**rep.headers, **gzip, "Idempotency-Key": "gz-1"}
+    body = {"name": "Shanghai Cold Chain " * 9, "address": "No. 1 Century Avenue, " * 13}
+    first = await api.post("/api/accounts?force=true", json=body, headers=headers)
+    again = await api.post("/api/accounts?force=true", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, first.text
+    assert len(first.content) > 500  # big enough to be compressed, were it a page
+    assert "content-encoding" not in first.headers
+    assert "content-encoding" not in again.headers
+    assert again.headers["idempotent-replay"] == "true"
+    assert again.json() == first.json()
+
+
 def _app_messages() -> set[str]:
     templates = PWA / "templates"
     files = [*sorted(templates.glob("app/*.html"))]
