@@ -7,10 +7,11 @@ import math
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -90,6 +91,32 @@ async def reset_sequences(tables: Iterable[str]) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"GREATEST((SELECT max(id) FROM {table}), 1))"
         )
+
+
+@contextmanager
+def app_server(database_url: str, log: Path) -> Iterator[tuple[str, int]]:
+    """The app served by uvicorn in a subprocess on database_url, started and stopped as the
+    browser tests do it (tests/browser/conftest.py); yields (base URL, process id)."""
+    from tests.browser.conftest import ROOT, _free_port, _wait_until_serving
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": database_url, "FIELDLINE_BASE_URL": url}
+    env["FIELDLINE_BOARD_REFRESH_SECONDS"] = "0"  # no rollup refresh running during a bench
+    command = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+    try:
+        _wait_until_serving(url, process, log)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # --- small helpers -------------------------------------------------------------------------------
