@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from backend import db
+from backend.boards import live
 from tests.factories import Staff
 from tests.loop import engineer, world
 
@@ -174,7 +175,7 @@ async def test_a_dropped_listen_connection_is_restored_and_boards_resync(api, tw
     person = await engineer(api, w, 1, on_duty=False)
     async with stream(second, w.supervisor) as on_second:
         # Both servers lose their LISTEN connection, as in a database failover.
-        # (A listener's last statement is its LISTEN, or UNLISTEN once its last board closed.)
+        # (A listener's last statement is its LISTEN: it never UNLISTENs.)
         killed = await db.fetchval(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             """WHERE datname = current_database() AND query LIKE '%LISTEN "fieldline_boards"'"""
@@ -199,3 +200,33 @@ async def test_the_stream_is_for_supervisors_and_admins(api, two_servers):
         assert response.status_code == 403
     async with stream(two_servers[0], w.admin) as on_first:
         assert on_first.events.empty()
+
+
+async def test_a_board_opened_after_the_last_one_closed_still_hears_changes(api, two_servers):
+    first, second = two_servers
+    w = await world(api)
+    person = await engineer(api, w, 1, on_duty=False)
+    async with stream(second, w.supervisor):
+        pass  # the supervisor reloads the page (or the stream renews after STREAM_SECONDS)
+    async with (
+        stream(second, w.supervisor) as reopened,
+        httpx.AsyncClient(base_url=first) as through_first,
+    ):
+        duty = {"status": "available", "lat": 31.24, "lng": 121.47}
+        response = await through_first.put("/api/me/duty", json=duty, headers=person.headers)
+        assert response.status_code == 200
+        await reopened.expect("change", kind="engineer", id=person.id)
+
+
+async def test_a_worker_keeps_listening_when_its_last_board_closes(api):
+    backend = live.NotifyBackend()
+    await backend.on_startup()
+    try:
+        await backend.subscribe([live.CHANNEL])
+        await backend.unsubscribe([live.CHANNEL])
+        await db.execute("SELECT pg_notify($1, $2)", live.CHANNEL, '{"kind": "resync"}')
+        events = backend.stream_events()
+        async with asyncio.timeout(EVENT_TIMEOUT):
+            assert await anext(events) == (live.CHANNEL, b'{"kind": "resync"}')
+    finally:
+        await backend.on_shutdown()

@@ -110,6 +110,14 @@ class NotifyBackend(AsyncPgChannelsBackend):
         for channel in channels:
             await db.execute("SELECT pg_notify($1, $2)", channel, data.decode())
 
+    async def unsubscribe(self, channels: Iterable[str]) -> None:
+        """Keeps listening when the last board of this worker closes.
+
+        A closing stream's task is being cancelled: an UNLISTEN cut short there left the channel
+        marked as subscribed with no listener behind it, so every later board heard nothing. One
+        channel costs nothing to keep, and the next board is never far off.
+        """
+
     def _lost(self, _: Any) -> None:
         if self._closing or (self._reconnecting and not self._reconnecting.done()):
             return
