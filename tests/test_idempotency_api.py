@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
+
+import asyncpg
 
 from backend import db
-from backend.workorders import service
+from backend.boards import live
+from backend.workorders import duty, service
 from tests.factories import staff
 from tests.loop import SITE, engineer, file_request, world
 
@@ -105,3 +109,37 @@ async def test_keys_belong_to_their_user_and_are_checked(api):
     )
     assert long.status_code == 400
     assert long.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+async def test_a_keyed_writes_board_events_go_out_with_its_commit_only(
+    api, database_url, monkeypatch
+):
+    """Sent inside the request's transaction, an event can never announce a change that a board
+    cannot see yet, nor one that was rolled back."""
+    w = await world(api)
+    person = await engineer(api, w, 1, on_duty=False)
+    heard: asyncio.Queue[str] = asyncio.Queue()
+    listener = await asyncpg.connect(database_url)
+    try:
+        await listener.add_listener(live.CHANNEL, lambda *event: heard.put_nowait(event[3]))
+        on_duty = {"status": "available", "lat": SITE[0], "lng": SITE[1]}
+
+        async def broken(*_args, **_kwargs):
+            raise RuntimeError("the database went away")
+
+        # The duty change publishes the engineer's event, then fails: all of it is undone.
+        monkeypatch.setattr(duty, "drain_queue", broken)
+        failed = await api.put("/api/me/duty", json=on_duty, headers=key("d-1", person))
+        assert failed.status_code == 500
+        monkeypatch.undo()
+        applied = await api.put("/api/me/duty", json=on_duty, headers=key("d-1", person))
+        assert applied.status_code == 200
+        await live.drain()
+        await db.execute("SELECT pg_notify($1, 'end')", live.CHANNEL)  # delivered in order
+        events = []
+        async with asyncio.timeout(10):
+            while (payload := await heard.get()) != "end":
+                events.append(json.loads(payload))
+    finally:
+        await listener.close()
+    assert events == [{"kind": "engineer", "id": person.id}]
