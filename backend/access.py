@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,7 @@ from litestar.handlers import BaseRouteHandler
 from backend.errors import Forbidden, NotFound, Unauthorized
 from backend.staff.tables import Role
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
 STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.REP, Role.ENGINEER)
 MANAGERS = (Role.ADMIN, Role.SUPERVISOR)
@@ -50,7 +50,8 @@ def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
 def allow(*roles: Role) -> Guard:
     """A guard letting in signed-in staff of the given roles: 401 anonymous, 403 other roles."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # Async on purpose: Litestar runs a plain-function guard in a worker thread.
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         if current(connection).role not in roles:
             raise Forbidden("Your role may not do this")
 

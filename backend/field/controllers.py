@@ -31,7 +31,7 @@ class TrackingController(Controller):
     path = "/api"
     tags = ["field"]
 
-    # One guard per handler: each sync guard is a hop to a worker thread, on the busiest route.
+    # One guard per handler (no controller-wide one on top): the pings route is the busiest.
     @post("/me/locations", status_code=HTTP_202_ACCEPTED, guards=[allow(*FIELD_ROLES)])
     async def locations(self, request: Request[Any, Any, Any], data: JSONBody[PingsIn]) -> PingsOut:
         """A batch of 1 to 500 position fixes from the phone (sent from the outbox)."""
