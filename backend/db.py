@@ -45,9 +45,24 @@ def configure(url: str | None = None) -> str:
     return dsn
 
 
+class PooledConnection(asyncpg.Connection):
+    """A pooled connection goes back as it is once asyncpg has ended any open transaction.
+
+    asyncpg's default reset adds a statement to every checkout (CLOSE ALL, UNLISTEN *, RESET ALL,
+    advisory unlock) for state this code never leaves on a pooled connection: no session SET, no
+    LISTEN (the boards listen on a connection of their own), and cursors and advisory locks are
+    all transaction-scoped.
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 async def open_pool() -> None:
     if engine.pool is None:
-        await engine.start_connection_pool(min_size=1, max_size=10)
+        await engine.start_connection_pool(
+            min_size=1, max_size=10, connection_class=PooledConnection
+        )
 
 
 async def close_pool() -> None:
