@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -91,6 +92,12 @@ async def test_dispatch_board_follows_changes_without_reload(api, server):
         await step(api, near, job["id"], "accept")
         await expect(row).to_have_attribute("data-status", "accepted", timeout=LIVE)
         await expect(pin).to_have_attribute("data-state", "travelling", timeout=LIVE)
+
+        # On the way, his phone sends its fixes: the pin follows him.
+        fix = {"at": datetime.now(UTC).isoformat(), "lat": 31.2351, "lng": 121.4737, "accuracy": 8}
+        sent = await api.post("/api/me/locations", json={"pings": [fix]}, headers=near.headers)
+        assert sent.status_code == 202, sent.text
+        await expect(pin).to_have_attribute("data-position", "31.23510,121.47370", timeout=LIVE)
 
         # A second job goes to the nearer free engineer; the supervisor moves it on the board.
         await go_on_duty(api, other, 31.2484, 121.4737)

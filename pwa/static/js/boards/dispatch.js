@@ -216,6 +216,7 @@ function renderEngineers(engineers) {
   const list = document.getElementById("engineers");
   list.replaceChildren(...engineers.map((e) => el("li", {
     "data-engineer": String(e.id), "data-state": e.state, class: `state-${e.state}`,
+    "data-position": e.lat === null ? "" : `${e.lat.toFixed(5)},${e.lng.toFixed(5)}`,
   }, el("span", { class: "dot" }), `${e.name} · ${T.states[e.state]}`,
   e.job_id ? el("small", {}, ` #${e.job_id}`) : null)));
 }
