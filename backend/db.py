@@ -6,8 +6,9 @@ import contextlib
 import io
 import os
 import warnings
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,33 @@ async def unique_or(conflict: Exception) -> AsyncIterator[None]:
             yield
     except asyncpg.UniqueViolationError as exc:
         raise conflict from exc
+
+
+# Work to start once the request's own transaction has committed (backend/idempotency.py opens
+# the list for a keyed request); with no such transaction to wait for, it starts at once.
+_after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "after_commit", default=None
+)
+
+
+def after_commit(action: Callable[[], None]) -> None:
+    """Starts action now, or once the request's transaction has committed; never on a rollback."""
+    waiting = _after_commit.get()
+    if waiting is None:
+        action()
+    else:
+        waiting.append(action)
+
+
+@contextmanager
+def held_until_commit() -> Iterator[list[Callable[[], None]]]:
+    """Collects the after_commit actions of the work inside; the caller runs or drops them."""
+    actions: list[Callable[[], None]] = []
+    token = _after_commit.set(actions)
+    try:
+        yield actions
+    finally:
+        _after_commit.reset(token)
 
 
 def check_reads_may_overlap() -> None:

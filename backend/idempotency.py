@@ -109,37 +109,40 @@ class IdempotencyMiddleware:
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
 
-        try:
-            async with db.transaction():
-                fresh = await db.fetchval(
-                    """INSERT INTO idempotency_key ("user", key, method, path, body_hash,
-                           status_code, response, created_at)
-                       VALUES ($1, $2, $3, $4, $5, 0, ''::bytea, now())
-                       ON CONFLICT ("user", key) DO NOTHING RETURNING id""",
-                    user_id,
-                    key,
-                    scope["method"],
-                    scope["path"][:300],
-                    digest,
-                )
-                if fresh is None:
-                    await self._replay(send, user_id, key, digest)
-                    return
-                async with live.sent_with_the_transaction():
-                    await self.app(scope, replay_body, capture)
-                if start.get("status", 500) >= 500:
-                    raise _Rollback
-                headers = dict(start.get("headers", []))
-                await db.execute(
-                    """UPDATE idempotency_key SET status_code = $2, content_type = $3, response = $4
-                       WHERE id = $1""",
-                    fresh,
-                    start["status"],
-                    headers.get(b"content-type", b"").decode("latin-1"),
-                    b"".join(parts),
-                )
-        except _Rollback:
-            pass
+        with db.held_until_commit() as after:
+            try:
+                async with db.transaction():
+                    fresh = await db.fetchval(
+                        """INSERT INTO idempotency_key ("user", key, method, path, body_hash,
+                               status_code, response, created_at)
+                           VALUES ($1, $2, $3, $4, $5, 0, ''::bytea, now())
+                           ON CONFLICT ("user", key) DO NOTHING RETURNING id""",
+                        user_id,
+                        key,
+                        scope["method"],
+                        scope["path"][:300],
+                        digest,
+                    )
+                    if fresh is None:
+                        await self._replay(send, user_id, key, digest)
+                        return
+                    async with live.sent_with_the_transaction():
+                        await self.app(scope, replay_body, capture)
+                    if start.get("status", 500) >= 500:
+                        raise _Rollback
+                    headers = dict(start.get("headers", []))
+                    await db.execute(
+                        """UPDATE idempotency_key
+                           SET status_code = $2, content_type = $3, response = $4 WHERE id = $1""",
+                        fresh,
+                        start["status"],
+                        headers.get(b"content-type", b"").decode("latin-1"),
+                        b"".join(parts),
+                    )
+            except _Rollback:
+                after.clear()  # nothing of it happened: no news of it either
+        for action in after:
+            action()
         # Answer only after the commit: an acknowledged write is a stored write.
         await send(start)
         await send({"type": "http.response.body", "body": b"".join(parts)})

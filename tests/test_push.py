@@ -16,7 +16,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend import db
 from backend.push import service
+from backend.workorders import queries
 from tests.factories import Staff, account, device, product, staff
+from tests.loop import engineer, world
 from tests.push_receiver import (
     Browser,
     PushReceiver,
@@ -393,3 +395,32 @@ async def _work_order(api: httpx.AsyncClient) -> int:
                                      status, created_at, updated_at)
              VALUES ($1, $2, $3, 'qr', 'Leaking', 'normal', 'new', now(), now()) RETURNING id"""
     return int(await db.fetchval(sql, *ids))
+
+
+async def test_a_keyed_write_rolled_back_pushes_nothing(api, receiver, monkeypatch):
+    """With an Idempotency-Key a request runs in one transaction: its pushes wait for the COMMIT."""
+    w = await world(api)
+    near = await engineer(api, w, 1)
+    browser = Browser.new()
+    body = browser.subscription(receiver.url("/push/1"))
+    assert (await api.post(SUBSCRIPTIONS, json=body, headers=near.headers)).status_code == 201
+    headers = {**w.supervisor.headers, "Idempotency-Key": "job-1"}
+    request = {"device_id": w.device["id"], "description": "No heat"}
+    detail = queries.detail
+
+    async def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("the database went away")
+
+    # Dispatch has offered the job (and announced it) when the answer fails: all of it is undone.
+    monkeypatch.setattr(queries, "detail", broken)
+    assert (await api.post("/api/work-orders", json=request, headers=headers)).status_code == 500
+    await service.drain()
+    assert receiver.requests == []
+
+    monkeypatch.setattr(queries, "detail", detail)
+    created = await api.post("/api/work-orders", json=request, headers=headers)
+    assert created.status_code == 201, created.text
+    await service.drain()
+    [sent] = receiver.requests
+    offer = json.loads(browser.decrypt(sent.body))
+    assert (offer["type"], offer["work_order_id"]) == ("offer", created.json()["id"])

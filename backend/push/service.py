@@ -6,6 +6,7 @@ import asyncio
 import base64
 import binascii
 import contextvars
+import functools
 import ipaddress
 import logging
 import os
@@ -288,9 +289,18 @@ def notify_work_order(
 def _schedule(column: str, owner: int, payload: dict[str, Any], urgency: Urgency, ttl: int) -> None:
     try:
         body = msgspec.json.encode(payload)
-        if len(body) > MAX_PAYLOAD:
-            log.error("push payload of %d bytes is over %d; not sent", len(body), MAX_PAYLOAD)
-            return
+    except Exception:
+        log.exception("push to %s %s not scheduled", column.strip('"'), owner)
+        return
+    if len(body) > MAX_PAYLOAD:
+        log.error("push payload of %d bytes is over %d; not sent", len(body), MAX_PAYLOAD)
+        return
+    # Under a keyed request, once its transaction has committed: never news of a rolled-back change.
+    db.after_commit(functools.partial(_start, column, owner, body, urgency, ttl))
+
+
+def _start(column: str, owner: int, body: bytes, urgency: Urgency, ttl: int) -> None:
+    try:
         loop = asyncio.get_running_loop()
         # A fresh context: the caller's transaction (a ContextVar) must not follow the send,
         # which outlives it; the send takes its own pooled connection.
