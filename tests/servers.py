@@ -1,0 +1,71 @@
+"""The app as a real server: uvicorn in a subprocess on a given database, started, awaited and
+stopped the one way the browser tests, the live-board tests and the benches all use."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+START_TIMEOUT = 60.0  # a bound for a server that never comes up, not a claim about speed
+
+
+class ServerFailed(RuntimeError):
+    """The server exited or did not answer; the message holds its log."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerFailed(f"the server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/static/css/app.css", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise ServerFailed(f"the server did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
+
+
+@contextmanager
+def app_server(
+    database_url: str, log: Path, **env: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The app on a free port of 127.0.0.1, serving database_url; yields (base URL, process).
+
+    env adds to (or overrides) the environment, e.g. FIELDLINE_BOARD_REFRESH_SECONDS="0".
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    environment = {**os.environ, "DATABASE_URL": database_url, "FIELDLINE_BASE_URL": url, **env}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=output, stderr=output
+        )
+    try:
+        _wait_until_serving(url, process, log)
+        yield url, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
