@@ -39,7 +39,8 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -
         except httpx.TransportError:
             pass
         time.sleep(0.2)
-    raise ServerFailed(f"the server did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
+    waited = f"{START_TIMEOUT:.0f} s"
+    raise ServerFailed(f"the server did not answer within {waited}:\n{log.read_text()}")
 
 
 @contextmanager
@@ -56,9 +57,7 @@ def app_server(
     command = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     with log.open("wb") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdout=output, stderr=output
-        )
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output)
     try:
         _wait_until_serving(url, process, log)
         yield url, process
