@@ -214,3 +214,15 @@ async def test_duty_switch_sends_the_position(api, server):
 
 async def _duty(user: int) -> Any:
     return await db.fetchval("SELECT duty_status FROM app_user WHERE id = $1", user)
+
+
+async def test_another_engineers_job_says_it_is_not_his(api, server):
+    w, _, job, _ = await _offered(api)
+    other = await engineer(api, w, 9)
+    refused = ("Failed to load resource",)  # the browser's own note on the 403 the page handles
+    async with phone(server, position=SITE, tolerate=refused) as (_, page):
+        await sign_in(page, server, other, "/engineer")
+        await page.goto(f"{server}/jobs/{job}")
+        await expect(page.locator("#job-missing")).to_be_visible()
+        await expect(page.locator("#job")).to_be_hidden()
+        await expect(page.locator("#job-loading")).to_be_hidden()

@@ -4,7 +4,7 @@ import { $, fillWith, h, showError } from "./dom.js";
 import { locate } from "./geo.js";
 import { act, offerBlock, seenStatus } from "./jobs.js";
 import { dot, fit, makeMap } from "./map.js";
-import { keepOffline, load, me, startShell } from "./shell.js";
+import { keepOffline, load, me, showRecord, startShell } from "./shell.js";
 import * as tracker from "./tracker.js";
 import { dateTime, number, say, table } from "./text.js";
 
@@ -215,24 +215,14 @@ function render() {
 
 async function refresh() {
   const [found, van] = await Promise.all([load(`/api/work-orders/${jobId}`), load(`/api/engineers/${me.id}/stock`)]);
-  $("job-loading").hidden = true;
   if (van.ok) {
     stock = van.data.items.filter((item) => item.qty > 0);
     $("no-stock").hidden = stock.length > 0;
     $("add-part").hidden = stock.length === 0;
   }
-  if (!found.ok) {
-    if (found.status === 404 || found.status === 403) {
-      $("job").hidden = true;
-      $("job-missing").hidden = false;
-    } else if (!job) {
-      $("job-loading").hidden = false;
-      $("job-loading").textContent = say("load_failed");
-    }
-    return;
-  }
-  job = found.data;
-  $("job").hidden = false;
+  const loaded = showRecord(found, "job", job);
+  if (!loaded) return;
+  job = loaded;
   $("job").dataset.saved = found.saved ? "1" : "";
   render();
 }

@@ -98,6 +98,24 @@ async function tellWorker(message) {
  * Asks the worker to keep these pages and API answers for offline use. When done, the body gets
  * data-offline-ready, which is how a test (or a curious user in DevTools) knows.
  */
+// One record's page (a job, a visit), from load()'s answer: the record shown and returned, or
+// "missing" (gone, or not this user's), or "could not load" while nothing was shown yet.
+export function showRecord(found, name, shown) {
+  $(`${name}-loading`).hidden = true;
+  if (found.ok) {
+    $(name).hidden = false;
+    return found.data;
+  }
+  if (found.status === 404 || found.status === 403) {
+    $(name).hidden = true;
+    $(`${name}-missing`).hidden = false;
+  } else if (!shown) {
+    $(`${name}-loading`).hidden = false;
+    $(`${name}-loading`).textContent = say("load_failed");
+  }
+  return null;
+}
+
 export async function keepOffline(urls) {
   const unique = [...new Set([location.pathname, ...urls])];
   if (await tellWorker({ type: "warm", urls: unique })) document.body.dataset.offlineReady = "1";

@@ -4,7 +4,7 @@ import { $, fillWith, h, showError } from "./dom.js";
 import { locate, metresBetween } from "./geo.js";
 import { dot, fit, makeMap } from "./map.js";
 import { startRepTracking } from "./rep-tracking.js";
-import { keepOffline, load, me, startShell } from "./shell.js";
+import { keepOffline, load, me, showRecord, startShell } from "./shell.js";
 import { dateTime, distance, say, table } from "./text.js";
 import { checkIn, checkOut, seenVisit } from "./visits.js";
 
@@ -104,19 +104,9 @@ $("checkout-form").addEventListener("submit", (event) => {
 
 async function refresh() {
   const found = await load(`/api/visits/${visitId}`);
-  $("visit-loading").hidden = true;
-  if (!found.ok) {
-    if (found.status === 404 || found.status === 403) {
-      $("visit").hidden = true;
-      $("visit-missing").hidden = false;
-    } else if (!visit) {
-      $("visit-loading").hidden = false;
-      $("visit-loading").textContent = say("load_failed");
-    }
-    return;
-  }
-  visit = found.data;
-  $("visit").hidden = false;
+  const loaded = showRecord(found, "visit", visit);
+  if (!loaded) return;
+  visit = loaded;
   render();
 }
 
