@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Generic, TypeVar
 
 import msgspec
@@ -25,6 +26,9 @@ Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 Offset = Annotated[int, QueryParameter(ge=0, le=INT4_MAX)]
 Token = Annotated[str, PathParameter(min_length=1, max_length=64)]
 Search = Annotated[str | None, QueryParameter(max_length=100)]
+# A range of business days (the boards): ?from=YYYY-MM-DD&to=YYYY-MM-DD.
+DateFrom = Annotated[date | None, QueryParameter(name="from", description="first day")]
+DateTo = Annotated[date | None, QueryParameter(name="to", description="last day (today)")]
 
 
 class Input(msgspec.Struct, forbid_unknown_fields=True):

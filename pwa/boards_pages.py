@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from backend.access import MANAGERS, principal_of
@@ -14,12 +13,9 @@ from backend.boards import queries
 from backend.boards.charts import bar_chart, week_chart
 from backend.boards.service import sales_board, satisfaction_board
 from backend.errors import Forbidden
-from backend.schemas import QueryId
+from backend.schemas import DateFrom, DateTo, QueryId
 from backend.settings import get_settings
 from pwa import i18n
-
-DateFrom = Annotated[date | None, QueryParameter(name="from")]
-DateTo = Annotated[date | None, QueryParameter(name="to")]
 
 
 def _manager_or_redirect(request: Request[Any, Any, Any]) -> Redirect | None:
@@ -31,6 +27,12 @@ def _manager_or_redirect(request: Request[Any, Any, Any]) -> Redirect | None:
     return None
 
 
+async def _render(request: Request[Any, Any, Any], board: str, **context: Any) -> Template:
+    """A board page: the frame every board shares (who, which tab, the zones) and its own parts."""
+    shared = {"me": principal_of(request), "board": board, "zones": await queries.zone_areas()}
+    return i18n.render(request, f"boards/{board}.html", {**shared, **context})
+
+
 class BoardPages(Controller):
     path = "/boards"
     include_in_schema = False
@@ -40,13 +42,7 @@ class BoardPages(Controller):
         """The live dispatch board: the map, the queue, job detail and manual assignment."""
         if redirect := _manager_or_redirect(request):
             return redirect
-        context = {
-            "me": principal_of(request),
-            "board": "dispatch",
-            "tile_url": get_settings().tile_url,
-            "zones": await queries.zone_areas(),
-        }
-        return i18n.render(request, "boards/dispatch.html", context)
+        return await _render(request, "dispatch", tile_url=get_settings().tile_url)
 
     @get("/satisfaction")
     async def satisfaction(
@@ -60,16 +56,14 @@ class BoardPages(Controller):
         if redirect := _manager_or_redirect(request):
             return redirect
         board = await satisfaction_board(date_from, date_to, zone_id)
-        context = {
-            "me": principal_of(request),
-            "board": "satisfaction",
-            "b": board,
-            "zones": await queries.zone_areas(),
-            "query": _query(board.date_from, board.date_to, zone_id),
-            "distribution_svg": bar_chart(board.csat.distribution),
-            "weeks_svg": week_chart(board.weeks),
-        }
-        return i18n.render(request, "boards/satisfaction.html", context)
+        return await _render(
+            request,
+            "satisfaction",
+            b=board,
+            query=_query(board.date_from, board.date_to, zone_id),
+            distribution_svg=bar_chart(board.csat.distribution),
+            weeks_svg=week_chart(board.weeks),
+        )
 
     @get("/sales")
     async def sales(
@@ -83,14 +77,9 @@ class BoardPages(Controller):
         if redirect := _manager_or_redirect(request):
             return redirect
         board = await sales_board(date_from, date_to, zone_id)
-        context = {
-            "me": principal_of(request),
-            "board": "sales",
-            "b": board,
-            "zones": await queries.zone_areas(),
-            "query": _query(board.date_from, board.date_to, zone_id),
-        }
-        return i18n.render(request, "boards/sales.html", context)
+        return await _render(
+            request, "sales", b=board, query=_query(board.date_from, board.date_to, zone_id)
+        )
 
 
 def _query(first: date, last: date, zone_id: int | None) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -35,10 +34,8 @@ from backend.boards.schemas import (
 )
 from backend.boards.service import sales_board, satisfaction_board
 from backend.errors import DomainError
-from backend.schemas import PathId, QueryId
+from backend.schemas import DateFrom, DateTo, PathId, QueryId
 
-DateFrom = Annotated[date | None, QueryParameter(name="from", description="first day")]
-DateTo = Annotated[date | None, QueryParameter(name="to", description="last day (today)")]
 Skill = Annotated[str | None, QueryParameter(max_length=60)]
 
 
