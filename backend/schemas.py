@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 import msgspec
 from litestar.params import PathParameter, QueryParameter
@@ -33,6 +33,21 @@ DateTo = Annotated[date | None, QueryParameter(name="to", description="last day 
 
 class Input(msgspec.Struct, forbid_unknown_fields=True):
     """Base of every request body: an unknown field is a 400 naming it, not silently dropped."""
+
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+class Row(Protocol):
+    """A database row (asyncpg.Record) or any mapping of column names."""
+
+    def __getitem__(self, column: str, /) -> Any: ...
+
+
+def from_row(cls: type[S], row: Row, **computed: Any) -> S:
+    """A response struct from a database row whose columns carry the struct's field names;
+    `computed` gives the fields the row does not hold."""
+    return cls(**{k: computed[k] if k in computed else row[k] for k in cls.__struct_fields__})
 
 
 class Page(msgspec.Struct, Generic[T]):

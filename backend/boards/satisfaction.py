@@ -38,6 +38,7 @@ from backend.boards.schemas import (
     minutes,
     percent,
 )
+from backend.schemas import from_row
 from backend.settings import get_settings
 
 LOW_SCORE = 2  # a rating at or below this asks for a follow-up call (as the service marks it)
@@ -103,8 +104,9 @@ SELECT product, count(*) AS devices FROM (
 ) d
 WHERE installed_on IS NULL OR installed_on <= %(last)s
 GROUP BY product"""
-LOW_RATINGS_SQL = f"""SELECT r.work_order, r.score, r.comment, r.at, r.needs_follow_up,
-       u.name AS engineer, p.name AS product, a.name AS account, a.phone AS account_phone
+LOW_RATINGS_SQL = f"""SELECT r.work_order AS work_order_id, r.score, r.comment, r.at,
+       r.needs_follow_up, u.name AS engineer, p.name AS product, a.name AS account,
+       a.phone AS account_phone
 FROM rating r JOIN work_order w ON w.id = r.work_order JOIN product p ON p.id = w.product
 JOIN account a ON a.id = w.account LEFT JOIN app_user u ON u.id = w.engineer
 {ONE_ZONE.format(alias="w")}
@@ -277,17 +279,4 @@ async def _products(rows: list[Any], devices: dict[int, int]) -> list[ProductRow
 
 async def _low_ratings(zone: int, start: datetime, end: datetime) -> list[LowRating]:
     rows = await _fetch(LOW_RATINGS_SQL, zone=zone, start=start, end=end, limit=LOW_RATINGS_SHOWN)
-    return [
-        LowRating(
-            work_order_id=r["work_order"],
-            score=r["score"],
-            comment=r["comment"],
-            at=r["at"],
-            needs_follow_up=r["needs_follow_up"],
-            engineer=r["engineer"],
-            product=r["product"],
-            account=r["account"],
-            account_phone=r["account_phone"],
-        )
-        for r in rows
-    ]
+    return [from_row(LowRating, r) for r in rows]

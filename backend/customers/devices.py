@@ -12,7 +12,7 @@ from backend.access import Principal, account_visibility, check_account_read
 from backend.customers import qr
 from backend.customers.schemas import DeviceIn, DeviceOut
 from backend.errors import Conflict, Invalid, NotFound
-from backend.schemas import Page
+from backend.schemas import Page, from_row
 
 DEVICE_SELECT = """
 SELECT d.id, d.account AS account_id, a.name AS account_name, d.product AS product_id,
@@ -30,10 +30,10 @@ def warranty_end(installed_on: date | None, months: int) -> date | None:
 
 
 def device_out(row: asyncpg.Record) -> DeviceOut:
-    values = {k: row[k] for k in DeviceOut.__struct_fields__ if k not in ("qr_url", "in_warranty")}
     until = row["warranty_until"]
-    return DeviceOut(
-        **values,
+    return from_row(
+        DeviceOut,
+        row,
         qr_url=qr.device_url(row["qr_token"]),
         in_warranty=until is not None and until >= datetime.now(UTC).date(),
     )

@@ -31,7 +31,7 @@ from backend.customers.schemas import (
     StockOut,
 )
 from backend.errors import Conflict, Invalid, NotFound
-from backend.schemas import Page
+from backend.schemas import Page, from_row
 from backend.staff.tables import Role
 
 ACCOUNT_SELECT = """
@@ -40,15 +40,11 @@ SELECT a.id, a.name, a.phone, a.grade, a.vip, a.owner AS owner_id, u.name AS own
 FROM account a LEFT JOIN app_user u ON u.id = a.owner"""
 
 
-def _out(cls: Any, row: asyncpg.Record) -> Any:
-    return cls(**{k: row[k] for k in cls.__struct_fields__})
-
-
 async def _page(
     cls: Any, select: str, where: str, args: list[Any], order: str, limit: int, offset: int
 ) -> Page[Any]:
     rows, total = await db.fetch_page(select, where, args, order, limit, offset)
-    return Page(items=[_out(cls, r) for r in rows], total=total, limit=limit, offset=offset)
+    return Page(items=[from_row(cls, r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 # --- accounts ----------------------------------------------------------------------------------
@@ -132,7 +128,7 @@ async def get_account(principal: Principal, account_id: int) -> AccountOut:
     check_account_read(principal, await _account_owner(account_id))
     row = await db.fetchrow(f"{ACCOUNT_SELECT} WHERE a.id = $1", account_id)
     assert row is not None
-    return _out(AccountOut, row)
+    return from_row(AccountOut, row)
 
 
 async def list_accounts(
@@ -207,7 +203,7 @@ async def create_contact(principal: Principal, data: ContactIn) -> ContactOut:
         data.decision_maker,
     )
     assert row is not None
-    return _out(ContactOut, row)
+    return from_row(ContactOut, row)
 
 
 async def list_contacts(principal: Principal, account_id: int) -> list[ContactOut]:
@@ -217,7 +213,7 @@ async def list_contacts(principal: Principal, account_id: int) -> list[ContactOu
            FROM contact WHERE account = $1 ORDER BY decision_maker DESC, id""",
         account_id,
     )
-    return [_out(ContactOut, r) for r in rows]
+    return [from_row(ContactOut, r) for r in rows]
 
 
 # --- catalogue ---------------------------------------------------------------------------------
@@ -240,7 +236,7 @@ async def create_product(data: ProductIn) -> ProductOut:
         data.required_skill,
         data.warranty_months,
     )
-    return _out(ProductOut, row)
+    return from_row(ProductOut, row)
 
 
 async def list_products(q: str | None, limit: int, offset: int) -> Page[ProductOut]:
@@ -261,7 +257,7 @@ async def create_part(data: PartIn) -> PartOut:
         data.name,
         data.price,
     )
-    return _out(PartOut, row)
+    return from_row(PartOut, row)
 
 
 async def list_parts(q: str | None, limit: int, offset: int) -> Page[PartOut]:
@@ -286,7 +282,7 @@ async def get_stock(engineer_id: int) -> StockOut:
            WHERE s.engineer = $1 AND s.qty > 0 ORDER BY p.sku""",
         engineer_id,
     )
-    return StockOut(engineer_id=engineer_id, items=[_out(StockItemOut, r) for r in rows])
+    return StockOut(engineer_id=engineer_id, items=[from_row(StockItemOut, r) for r in rows])
 
 
 async def set_stock(engineer_id: int, data: StockIn) -> StockOut:

@@ -33,7 +33,7 @@ from backend.field.schemas import (
     VisitIn,
     VisitOut,
 )
-from backend.schemas import Page
+from backend.schemas import Page, from_row
 from backend.settings import get_settings
 from backend.staff.tables import Role
 
@@ -175,7 +175,7 @@ FROM visit v JOIN account a ON a.id = v.account JOIN app_user u ON u.id = v.rep"
 
 
 def _visit_out(row: asyncpg.Record) -> VisitOut:
-    return VisitOut(**{k: row[k] for k in VisitOut.__struct_fields__})
+    return from_row(VisitOut, row)
 
 
 async def _visit(visit_id: int) -> VisitOut:

@@ -20,7 +20,7 @@ from shapely.geometry import Polygon
 from backend import db
 from backend.access import Principal
 from backend.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
-from backend.schemas import Page
+from backend.schemas import Page, from_row
 from backend.settings import get_settings
 from backend.staff.schemas import LoginOut, UserBrief, UserIn, UserOut, UserPatch, ZoneIn, ZoneOut
 from backend.staff.tables import Role
@@ -53,7 +53,7 @@ def _token_hash(token: str) -> str:
 
 
 def user_out(row: asyncpg.Record) -> UserOut:
-    return UserOut(**{k: row[k] for k in UserOut.__struct_fields__})
+    return from_row(UserOut, row)
 
 
 # --- sign-in -----------------------------------------------------------------------------------
