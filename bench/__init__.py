@@ -1,1 +1,1 @@
-"""Benchmarks; a package so `bench._world` has one module name for mypy and the scripts."""
+"""Benchmarks; a package so the shared `bench._*` modules have one name for mypy and the scripts."""

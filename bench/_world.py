@@ -1,31 +1,19 @@
-"""Shared by the DB benches: scratch databases, timing helpers, a fixed-seed Shanghai world."""
+"""The dispatch benches' fixed-seed Shanghai world: its size (WorldSpec), seeded by COPY."""
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import random
-import statistics
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
-
-import asyncpg
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
+from bench._scratch import Row, copy_rows, reset_sequences
 
-DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 SHANGHAI = (31.23, 121.47)
 RADIUS_KM = 40.0
 KM_PER_DEG_LAT = 110.6
@@ -35,125 +23,8 @@ NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 SKILLS = ("boiler", "hvac", "chiller", "elevator", "pump", "generator")
 OPEN_STATUSES = ("offered", "accepted", "en_route", "on_site")
 
-Row = tuple[Any, ...]
 
-
-# --- scratch databases ---------------------------------------------------------------------------
-
-
-def server_url() -> str:
-    """DATABASE_URL when set, else the machine's PostgreSQL."""
-    return os.environ.get("DATABASE_URL") or DEFAULT_SERVER_URL
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(server_url())
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-@asynccontextmanager
-async def scratch_database(name: str) -> AsyncIterator[str]:
-    """A fresh database fieldline_bench_<name>, migrated, with the pool open; dropped on exit."""
-    database = f"fieldline_bench_{name}"
-    await _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    await _admin(f'CREATE DATABASE "{database}"')
-    url = _with_database(server_url(), database)
-    try:
-        db.configure(url)
-        await db.migrate()
-        await db.open_pool()
-        yield url
-    finally:
-        await db.close_pool()
-        await _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-
-
-async def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Row]) -> int:
-    """COPY rows into table on the current transaction's connection (or a pooled one)."""
-    records = list(rows)
-    if records:
-        async with db.connection() as conn:
-            await conn.copy_records_to_table(table, records=records, columns=list(columns))
-    return len(records)
-
-
-async def reset_sequences(tables: Iterable[str]) -> None:
-    """Serial ids continue after the explicit ids COPY wrote (the app inserts with defaults)."""
-    for table in tables:
-        await db.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"GREATEST((SELECT max(id) FROM {table}), 1))"
-        )
-
-
-@contextmanager
-def app_server(database_url: str, log: Path) -> Iterator[tuple[str, int]]:
-    """The app served by uvicorn in a subprocess on database_url, started and stopped as the
-    browser tests do it (tests/browser/conftest.py); yields (base URL, process id)."""
-    from tests.browser.conftest import ROOT, _free_port, _wait_until_serving
-
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": database_url, "FIELDLINE_BASE_URL": url}
-    env["FIELDLINE_BOARD_REFRESH_SECONDS"] = "0"  # no rollup refresh running during a bench
-    command = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-    try:
-        _wait_until_serving(url, process, log)
-        yield url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-# --- small helpers -------------------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0-100), linear between closest ranks."""
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    rank = (len(ordered) - 1) * q / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def summary_ms(values: Sequence[float]) -> str:
-    """p50 / p90 / p99 / max of millisecond samples, aligned for printing."""
-    return (
-        f"p50 {percentile(values, 50):7.3f}  p90 {percentile(values, 90):7.3f}  "
-        f"p99 {percentile(values, 99):7.3f}  max {max(values):7.3f} ms"
-    )
-
-
-def median(values: Sequence[float]) -> float:
-    return statistics.median(values)
-
-
-class Stopwatch:
-    """perf_counter in milliseconds: `with Stopwatch() as sw: ...; sw.ms`."""
-
-    def __enter__(self) -> Stopwatch:
-        self.ms = 0.0
-        self._start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.ms = (time.perf_counter() - self._start) * 1000
+# --- places --------------------------------------------------------------------------------------
 
 
 def in_disc(

@@ -18,43 +18,23 @@ import hashlib
 import json
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
+from bench._scratch import app_server, scratch_database
 
-ROOT = Path(__file__).resolve().parents[1]
-DATABASE = "fieldline_bench_live"
 GOAL_S = 2.0
-
-
-def server_url() -> str:
-    return os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def scratch_url() -> str:
-    return urlunsplit(urlsplit(server_url())._replace(path=f"/{DATABASE}"))
-
-
-async def admin(sql: str) -> None:
-    conn = await asyncpg.connect(server_url())
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 async def user(role: str, name: str, **profile: Any) -> tuple[int, str]:
@@ -80,33 +60,15 @@ async def user(role: str, name: str, **profile: Any) -> tuple[int, str]:
     return int(user_id), token
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
-def servers(count: int) -> Any:
-    env = {**os.environ, "DATABASE_URL": scratch_url(), "FIELDLINE_BOARD_REFRESH_SECONDS": "0"}
-    started = []
-    for _ in range(count):
-        port = free_port()
-        command = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app"]
-        command += ["--port", str(port), "--log-level", "warning"]
-        started.append((f"http://127.0.0.1:{port}", subprocess.Popen(command, cwd=ROOT, env=env)))
-    try:
-        for url, _ in started:
-            for _ in range(300):
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{url}/static/css/app.css", timeout=1).status_code == 200:
-                        break
-                time.sleep(0.2)
+def servers(database_url: str, logs: Path, count: int) -> Iterator[list[str]]:
+    """count app servers on the one database (as count workers or hosts would be); their URLs."""
+    with contextlib.ExitStack() as stack:
+        started = [
+            stack.enter_context(app_server(database_url, logs / f"server-{n}.log"))
+            for n in range(count)
+        ]
         yield [url for url, _ in started]
-    finally:
-        for _, process in started:
-            process.terminate()
-            process.wait(timeout=15)
 
 
 @contextlib.asynccontextmanager
@@ -147,15 +109,9 @@ async def wait_for(events: asyncio.Queue[tuple[float, Any]], **fields: Any) -> f
                 return at
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--changes", type=int, default=60)
-    changes = parser.parse_args().changes
-    await admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    await admin(f'CREATE DATABASE "{DATABASE}"')
-    db.configure(scratch_url())
-    await db.migrate()
-    await db.open_pool()
+async def seed() -> tuple[str, int, str, int]:
+    """A supervisor, an hvac engineer and a device needing hvac: (supervisor's token, engineer's
+    id, engineer's token, device id)."""
     _, boss = await user("supervisor", "Supervisor")
     engineer_id, engineer = await user(
         "engineer", "Engineer One", skills=["hvac"], lat=31.24, lng=121.47
@@ -174,47 +130,60 @@ async def main() -> None:
         account,
         product,
     )
-    await db.close_pool()
+    return boss, engineer_id, engineer, int(device)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--changes", type=int, default=60)
+    changes = parser.parse_args().changes
     requests: list[float] = []
     arrivals: list[float] = []
-    with servers(2) as (first, second):
-        async with (
-            stream(second, boss) as events,
-            httpx.AsyncClient(base_url=first, timeout=10) as http,
-        ):
-            as_boss = {"Authorization": f"Bearer {boss}"}
-            as_engineer = {"Authorization": f"Bearer {engineer}"}
+    async with scratch_database("live") as url:
+        boss, engineer_id, engineer, device = await seed()
+        await db.close_pool()  # from here on only the servers use the database
+        with tempfile.TemporaryDirectory() as logs, servers(url, Path(logs), 2) as (first, second):
+            async with (
+                stream(second, boss) as events,
+                httpx.AsyncClient(base_url=first, timeout=10) as http,
+            ):
+                as_boss = {"Authorization": f"Bearer {boss}"}
+                as_engineer = {"Authorization": f"Bearer {engineer}"}
 
-            async def change(method: str, path: str, who: dict[str, str], body: Any = None) -> Any:
-                sent = time.perf_counter()
-                response = await http.request(method, path, json=body, headers=who)
-                requests.append(time.perf_counter() - sent)
-                assert response.status_code in (200, 201), response.text
-                return sent, response.json()
+                async def change(
+                    method: str, path: str, who: dict[str, str], body: Any = None
+                ) -> Any:
+                    sent = time.perf_counter()
+                    response = await http.request(method, path, json=body, headers=who)
+                    requests.append(time.perf_counter() - sent)
+                    assert response.status_code in (200, 201), response.text
+                    return sent, response.json()
 
-            for i in range(changes // 2):
-                duty = {"status": "available" if i % 2 == 0 else "off_duty"}
-                if i % 2 == 0:
-                    duty |= {"lat": 31.24, "lng": 121.47}
-                sent, _ = await change("PUT", "/api/me/duty", as_engineer, duty)
-                arrivals.append(await wait_for(events, kind="engineer", id=engineer_id) - sent)
-            await change("PUT", "/api/me/duty", as_engineer, {"status": "available", "lat": 31.24,
-                                                               "lng": 121.47})  # fmt: skip
-            await wait_for(events, kind="engineer")
-            for _ in range(max(1, changes // 10)):
-                body = {"device_id": device, "description": "Not cooling"}
-                sent, made = await change("POST", "/api/work-orders", as_boss, body)
-                job = made["id"]
-                arrivals.append(await wait_for(events, kind="job", id=job, status="offered") - sent)
-                steps = [("accept", None, "accepted"), ("travel", None, "en_route")]
-                steps += [("arrive", {"lat": 31.23, "lng": 121.47}, "on_site")]
-                steps += [("complete", {"resolution": "Fixed"}, "completed")]
-                for action, body, status in steps:
-                    path = f"/api/work-orders/{job}/{action}"
-                    sent, _ = await change("POST", path, as_engineer, body)
+                for i in range(changes // 2):
+                    duty = {"status": "available" if i % 2 == 0 else "off_duty"}
+                    if i % 2 == 0:
+                        duty |= {"lat": 31.24, "lng": 121.47}
+                    sent, _ = await change("PUT", "/api/me/duty", as_engineer, duty)
+                    arrivals.append(await wait_for(events, kind="engineer", id=engineer_id) - sent)
+                available = {"status": "available", "lat": 31.24, "lng": 121.47}
+                await change("PUT", "/api/me/duty", as_engineer, available)
+                await wait_for(events, kind="engineer")
+                for _ in range(max(1, changes // 10)):
+                    body = {"device_id": device, "description": "Not cooling"}
+                    sent, made = await change("POST", "/api/work-orders", as_boss, body)
+                    job = made["id"]
                     arrivals.append(
-                        await wait_for(events, kind="job", id=job, status=status) - sent
+                        await wait_for(events, kind="job", id=job, status="offered") - sent
                     )
+                    steps = [("accept", None, "accepted"), ("travel", None, "en_route")]
+                    steps += [("arrive", {"lat": 31.23, "lng": 121.47}, "on_site")]
+                    steps += [("complete", {"resolution": "Fixed"}, "completed")]
+                    for action, body, status in steps:
+                        path = f"/api/work-orders/{job}/{action}"
+                        sent, _ = await change("POST", path, as_engineer, body)
+                        arrivals.append(
+                            await wait_for(events, kind="job", id=job, status=status) - sent
+                        )
 
     def ms(values: list[float], q: float) -> float:
         ordered = sorted(values)
@@ -232,7 +201,6 @@ async def main() -> None:
         f"goal: every change on every board within {GOAL_S:.0f} s: "
         f"{'met' if max(arrivals) <= GOAL_S else 'NOT met'} (max {max(arrivals):.3f} s)"
     )
-    await admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import random
 import sys
 import time
@@ -20,13 +19,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
+from bench._scratch import admin, url_for
 
 DATABASE = "fieldline_bench_boards"
 SEED = 20261123
@@ -49,21 +48,13 @@ SKILLS = ("hvac", "elevator", "boiler", "water", "electrical", "it")
 Row = tuple[Any, ...]
 
 
-def server_url() -> str:
-    return os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
 def bench_url() -> str:
-    return urlunsplit(urlsplit(server_url())._replace(path=f"/{DATABASE}"))
+    return url_for(DATABASE)
 
 
 async def recreate() -> None:
-    conn = await asyncpg.connect(server_url())
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        await conn.close()
+    await admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    await admin(f'CREATE DATABASE "{DATABASE}"')
 
 
 class World:

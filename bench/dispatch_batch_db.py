@@ -12,15 +12,9 @@ from typing import Any, TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
-from bench._world import (
-    NOW,
-    Stopwatch,
-    WorldSpec,
-    describe,
-    median,
-    scratch_database,
-    seed_world,
-)
+from bench._scratch import scratch_database
+from bench._timing import Stopwatch, median
+from bench._world import NOW, WorldSpec, describe, seed_world
 from dispatch import store
 from dispatch.assign import assign_batch, assign_greedy
 from dispatch.geo import zone_covers

@@ -21,6 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain
 
 from backend import db
 from backend.settings import get_settings
+from bench._scratch import Row, copy_rows, reset_sequences, scratch_database
+from bench._timing import Stopwatch
 from bench._world import (
     EVENT_COLUMNS,
     NOW,
@@ -28,13 +30,8 @@ from bench._world import (
     SHANGHAI,
     USER_COLUMNS,
     WORK_ORDER_COLUMNS,
-    Row,
-    Stopwatch,
-    copy_rows,
     in_disc,
     offset,
-    reset_sequences,
-    scratch_database,
 )
 from dispatch import store
 from dispatch.geo import bounding_box

@@ -15,18 +15,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
-from bench._world import (
-    NOW,
-    Stopwatch,
-    World,
-    WorldSpec,
-    describe,
-    median,
-    percentile,
-    scratch_database,
-    seed_world,
-    summary_ms,
-)
+from bench._scratch import scratch_database
+from bench._timing import Stopwatch, median, percentile, summary_ms
+from bench._world import NOW, World, WorldSpec, describe, seed_world
 from dispatch import store
 from dispatch.assign import effective_position, is_eligible, nearest_eligible
 from dispatch.geo import bounding_box, pair_distances_km, zone_covers

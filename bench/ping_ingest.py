@@ -36,7 +36,9 @@ from backend import db
 from backend.staff import service as staff
 from backend.staff.schemas import UserIn
 from backend.staff.tables import Role
-from bench._world import SHANGHAI, app_server, median, offset, scratch_database
+from bench._scratch import app_server, scratch_database
+from bench._timing import median
+from bench._world import SHANGHAI, offset
 
 GOAL = 0.40  # HTTP rows/s over COPY rows/s (issue #4)
 BATCH = 100
@@ -300,7 +302,7 @@ async def main() -> None:
         print(f"location_ping holds {table.rows:,} older fixes")
 
         async def http_run(keys: bool) -> Run:
-            run = await over_http(base_url, pid, fresh_fixes(), tokens, keys)
+            run = await over_http(base_url, server.pid, fresh_fixes(), tokens, keys)
             await table.check(run.rows)
             return run
 
@@ -310,10 +312,10 @@ async def main() -> None:
             return run
 
         with tempfile.TemporaryDirectory() as logs:
-            with app_server(url, Path(logs) / "uvicorn.log") as (base_url, pid):
+            with app_server(url, Path(logs) / "uvicorn.log") as (base_url, server):
                 print(
                     f"{args.clients} engineers × {per_client:,} fixes = {pings:,} rows per "
-                    f"measurement, batches of {BATCH}; server {base_url} (pid {pid})"
+                    f"measurement, batches of {BATCH}; server {base_url} (pid {server.pid})"
                 )
                 warm = await http_run(keys=False)
                 print(f"warm-up over HTTP: {warm.rate:,.0f} rows/s (not counted)")

@@ -43,7 +43,8 @@ from playwright.async_api import BrowserContext, Page, async_playwright
 from backend.staff import service as staff
 from backend.staff.schemas import UserIn
 from backend.staff.tables import Role
-from bench._world import SHANGHAI, app_server, scratch_database
+from bench._scratch import app_server, scratch_database
+from bench._world import SHANGHAI
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.staff_app import until_ready_offline
 from tests.factories import PASSWORD, Staff
