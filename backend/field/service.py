@@ -273,7 +273,7 @@ async def check_in(principal: Principal, visit_id: int, data: CheckInIn) -> Visi
     now = datetime.now(UTC)
     if data.at is not None:
         _check_fix_time("at", data.at, now)
-    async with db.engine.transaction():
+    async with db.transaction():
         row = await _lock_visit(principal, visit_id)
         if row["checkin_at"] is not None:
             raise await _conflict("This visit is checked in already", visit_id)
@@ -301,7 +301,7 @@ async def check_out(principal: Principal, visit_id: int, data: CheckOutIn) -> Vi
     now = datetime.now(UTC)
     if data.at is not None:
         _check_fix_time("at", data.at, now)
-    async with db.engine.transaction():
+    async with db.transaction():
         row = await _lock_visit(principal, visit_id)
         if row["checkin_at"] is None:
             raise await _conflict("Check in before checking out", visit_id)
