@@ -14,7 +14,6 @@ from typing import Any
 
 from backend import db
 from backend.access import Principal
-from backend.boards import live
 
 # Plain ASGI shapes: this middleware reads and writes raw messages.
 Message = MutableMapping[str, Any]
@@ -126,8 +125,7 @@ class IdempotencyMiddleware:
                     if fresh is None:
                         await self._replay(send, user_id, key, digest)
                         return
-                    async with live.sent_with_the_transaction():
-                        await self.app(scope, replay_body, capture)
+                    await self.app(scope, replay_body, capture)
                     if start.get("status", 500) >= 500:
                         raise _Rollback
                     headers = dict(start.get("headers", []))

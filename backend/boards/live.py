@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import json
 import logging
 from collections.abc import AsyncIterator, Iterable
@@ -54,41 +55,19 @@ def publish_engineer(engineer_id: int) -> None:
     _schedule({"kind": "engineer", "id": engineer_id})
 
 
-# Events of a request that runs whole in one transaction (an Idempotency-Key): held, then sent
-# inside that transaction, so PostgreSQL delivers them on its COMMIT and drops them on a rollback.
-_held: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("held", default=None)
-
-
-@contextlib.asynccontextmanager
-async def sent_with_the_transaction() -> AsyncIterator[None]:
-    """Inside a transaction: the events published by the work within go out with its COMMIT.
-
-    Sent at once instead, beside the still-open transaction, an event could reach a board before
-    the change it announces is visible, and the board would fetch the old state.
-    """
-    held: list[str] = []
-    token = _held.set(held)
-    try:
-        yield
-    finally:
-        _held.reset(token)
-    for payload in held:
-        await db.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
-
-
 def _schedule(event: dict[str, Any]) -> None:
-    held = _held.get()
-    if held is not None:
-        held.append(json.dumps(event))
-        return
+    # Once the change is committed (under an Idempotency-Key, the request's whole transaction):
+    # an event sent earlier could make a board fetch the old state, or announce a rolled-back one.
+    db.after_commit(functools.partial(_send, json.dumps(event)))
+
+
+def _send(payload: str) -> None:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return  # no event loop: nothing is running that could have a board open
-    # A fresh context: the caller's transaction (a ContextVar) must not carry the NOTIFY; it is
-    # sent once the change is committed (the services publish after their transaction), on a
-    # pooled connection of its own.
-    task = loop.create_task(_notify(json.dumps(event)), context=contextvars.Context())
+    # A fresh context: no transaction (a ContextVar) follows the NOTIFY to its pooled connection.
+    task = loop.create_task(_notify(payload), context=contextvars.Context())
     _pending.add(task)
     task.add_done_callback(_pending.discard)
 
