@@ -11,6 +11,7 @@ import asyncpg
 from backend import db
 from backend.boards.schemas import DispatchBoard, EngineerPin, JobPin, ZoneArea
 from backend.errors import Invalid, NotFound
+from backend.schemas import from_row
 from backend.workorders.queries import sla_breached
 
 OPEN = ("new", "offered", "accepted", "en_route", "on_site")
@@ -62,22 +63,11 @@ def engineer_pin(row: asyncpg.Record) -> EngineerPin:
 def job_pin(row: asyncpg.Record, now: datetime) -> JobPin:
     waiting = row["status"] in ("new", "offered")
     due = row["respond_by"] if waiting else row["resolve_by"]
-    return JobPin(
-        id=row["id"],
-        status=row["status"],
-        priority=row["priority"],
-        vip=row["vip"],
-        product=row["product"],
-        required_skill=row["required_skill"],
-        account=row["account"],
-        description=row["description"],
-        lat=row["lat"],
-        lng=row["lng"],
+    return from_row(
+        JobPin,
+        row,
         engineer_id=row["engineer"],
         engineer=row["engineer_name"],
-        created_at=row["created_at"],
-        respond_by=row["respond_by"],
-        resolve_by=row["resolve_by"],
         due_at=due,
         seconds_left=int((due - now).total_seconds()) if due is not None else None,
         breached=sla_breached(row, now),
