@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from pathlib import Path
+from contextlib import ExitStack, asynccontextmanager
 from typing import Any
 
 import httpx
@@ -22,62 +16,27 @@ from backend import db
 from backend.boards import live
 from tests.factories import Staff
 from tests.loop import engineer, world
+from tests.servers import ServerFailed, app_server
 
-ROOT = Path(__file__).resolve().parents[1]
-START_TIMEOUT = 60.0
 EVENT_TIMEOUT = 15.0  # generous: a bound for a hung test, never a claim about speed
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start(database_url: str, log: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": database_url, "FIELDLINE_BASE_URL": url}
-    env["FIELDLINE_BOARD_REFRESH_SECONDS"] = "0"  # no background refresh needed here
-    command = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-    return url, process
-
-
-def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/static/css/app.css", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the server did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
 def two_servers(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """Two app instances (two processes, two LISTEN connections) on the one test database."""
     logs = tmp_path_factory.mktemp("live")
-    started = [_start(database_url, logs / f"server{i}.log") for i in range(2)]
+    no_refresh = {"FIELDLINE_BOARD_REFRESH_SECONDS": "0"}  # no background refresh needed here
     try:
-        for i, (url, process) in enumerate(started):
-            _wait_until_serving(url, process, logs / f"server{i}.log")
-        yield [url for url, _ in started]
-    finally:
-        for _, process in started:
-            process.terminate()
-        for _, process in started:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        with ExitStack() as servers:
+            started = [
+                servers.enter_context(
+                    app_server(database_url, logs / f"server{i}.log", **no_refresh)
+                )
+                for i in range(2)
+            ]
+            yield [url for url, _ in started]
+    except ServerFailed as failed:
+        pytest.fail(str(failed))
 
 
 class Stream:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import pytest
 from geopy.distance import geodesic
 
 from backend import db
-from backend.boards import live
 from tests.factories import account, staff
+from tests.listening import board_events
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the default business time zone
 SITE = (31.2304, 121.4737)  # People's Square
@@ -117,24 +114,13 @@ async def test_an_engineers_batch_moves_him_on_the_live_boards(api, database_url
     """Boards hear of an engineer's new position once it is stored: one event per batch that
     moves him; reps are not on the dispatch board. Heard here as every board's worker hears it."""
     rep, engineer = await staff(api, "rep"), await staff(api, "engineer")
-    heard: asyncio.Queue[str] = asyncio.Queue()
-    listener = await asyncpg.connect(database_url)
-    try:
-        await listener.add_listener(live.CHANNEL, lambda *event: heard.put_nowait(event[3]))
+    async with board_events(database_url) as heard:
         now = datetime.now(UTC)
         assert (await send(api, rep, [ping(now, SITE)])).status_code == 202
         assert (await send(api, engineer, [ping(now, SITE)])).status_code == 202
         older = [ping(now - timedelta(hours=1), moved(SITE, 900, 0))]  # moves nobody
         assert (await send(api, engineer, older)).status_code == 202
-        await live.drain()
-        # Events reach a listener in commit order: once this one is in, every earlier one is.
-        await db.execute("SELECT pg_notify($1, 'end')", live.CHANNEL)
-        events = []
-        async with asyncio.timeout(10):
-            while (payload := await heard.get()) != "end":
-                events.append(json.loads(payload))
-    finally:
-        await listener.close()
+        events = await heard.events()
     assert events == [{"kind": "engineer", "id": engineer.id}]
 
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
-
-import asyncpg
 
 from backend import db
-from backend.boards import live
 from backend.workorders import duty, service
 from tests.factories import staff
+from tests.listening import board_events
 from tests.loop import SITE, engineer, file_request, world
 
 
@@ -118,10 +115,7 @@ async def test_a_keyed_writes_board_events_go_out_with_its_commit_only(
     cannot see yet, nor one that was rolled back."""
     w = await world(api)
     person = await engineer(api, w, 1, on_duty=False)
-    heard: asyncio.Queue[str] = asyncio.Queue()
-    listener = await asyncpg.connect(database_url)
-    try:
-        await listener.add_listener(live.CHANNEL, lambda *event: heard.put_nowait(event[3]))
+    async with board_events(database_url) as heard:
         on_duty = {"status": "available", "lat": SITE[0], "lng": SITE[1]}
 
         async def broken(*_args, **_kwargs):
@@ -134,12 +128,5 @@ async def test_a_keyed_writes_board_events_go_out_with_its_commit_only(
         monkeypatch.undo()
         applied = await api.put("/api/me/duty", json=on_duty, headers=key("d-1", person))
         assert applied.status_code == 200
-        await live.drain()
-        await db.execute("SELECT pg_notify($1, 'end')", live.CHANNEL)  # delivered in order
-        events = []
-        async with asyncio.timeout(10):
-            while (payload := await heard.get()) != "end":
-                events.append(json.loads(payload))
-    finally:
-        await listener.close()
+        events = await heard.events()
     assert events == [{"kind": "engineer", "id": person.id}]

@@ -1,19 +1,16 @@
-"""A real server (uvicorn in a subprocess, on the test database) and a phone-sized Chromium."""
+"""A real server (uvicorn in a subprocess, on the test database) and pages in Chromium."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
-from playwright.async_api import ConsoleMessage, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
+
+from tests.servers import ServerFailed, app_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,89 +20,91 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/static/css/app.css", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the server did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
 def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served by uvicorn on a free port; it opens its own pool and dispatch clock."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("server") / "uvicorn.log"
-    env = {**os.environ, "DATABASE_URL": database_url, "FIELDLINE_BASE_URL": url}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
     try:
-        _wait_until_serving(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with app_server(database_url, log) as (url, _):
+            yield url
+    except ServerFailed as failed:
+        pytest.fail(str(failed))
 
 
-def _note_console(message: ConsoleMessage, problems: list[str]) -> None:
-    """Console errors, except the browser's own note on the API's 4xx that the page handles."""
-    if message.type != "error":
+def _note_console(
+    message: ConsoleMessage,
+    problems: list[str],
+    tolerate: tuple[str, ...],
+    may_fail: tuple[str, ...],
+) -> None:
+    if message.type != "error" or message.text.startswith(tolerate):
         return
     url = message.location.get("url", "")
-    if message.text.startswith("Failed to load resource") and "/api/public/" in url:
+    if message.text.startswith("Failed to load resource") and any(part in url for part in may_fail):
         return
     problems.append(f"console: {message.text} ({url})")
 
 
 @asynccontextmanager
-async def _phone(locale: str) -> AsyncIterator[Page]:
-    """A phone-sized page in Chromium; any script error on it fails the test."""
+async def chromium(
+    *,
+    locale: str,
+    profile: Path | None = None,
+    tolerate: tuple[str, ...] = (),
+    may_fail: tuple[str, ...] = (),
+    **options: Any,
+) -> AsyncIterator[tuple[BrowserContext, Page]]:
+    """A page in the system Chromium, in Asia/Shanghai, with these context options (viewport, …).
+
+    Incognito unless given a profile directory. Any script error on the page fails the test;
+    console errors too, except those starting with one of `tolerate` and the browser's own note
+    on a failed load from a URL containing one of `may_fail` (an answer the page handles).
+    """
     if not CHROMIUM.exists():
         pytest.fail(f"browser tests need the system Chromium at {CHROMIUM} (apt install chromium)")
+    options |= {"locale": locale, "timezone_id": "Asia/Shanghai"}
+    launch: dict[str, Any] = {
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        context = await browser.new_context(
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale=locale,
-            timezone_id="Asia/Shanghai",
-        )
-        page = await context.new_page()
+        browser: Browser | None = None
+        if profile is None:
+            browser = await playwright.chromium.launch(**launch)
+            context = await browser.new_context(**options)
+        else:
+            context = await playwright.chromium.launch_persistent_context(
+                str(profile), **launch, **options
+            )
+        # A persistent context opens with a blank tab: that one is the page.
+        page = context.pages[0] if context.pages else await context.new_page()
         problems: list[str] = []
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("console", lambda message: _note_console(message, problems))
+        page.on("console", lambda message: _note_console(message, problems, tolerate, may_fail))
         try:
-            yield page
+            yield context, page
         finally:
-            await browser.close()
+            await context.close()
+            if browser is not None:
+                await browser.close()
         assert not problems, problems
+
+
+@asynccontextmanager
+async def _phone(locale: str) -> AsyncIterator[Page]:
+    """A phone-sized page; the API's 4xx that the page handles are no console error."""
+    async with chromium(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale=locale,
+        may_fail=("/api/public/",),
+    ) as (_, page):
+        yield page
 
 
 @pytest.fixture

@@ -10,16 +10,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import (
-    BrowserContext,
-    ConsoleMessage,
-    Page,
-    Route,
-    async_playwright,
-    expect,
-)
+from playwright.async_api import BrowserContext, Page, Route, expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import chromium
 from tests.factories import PASSWORD, Staff
 
 # The map's default tiles (FIELDLINE_TILE_URL); the tests never reach the internet, so every tile
@@ -38,12 +31,6 @@ async def _tile(route: Route) -> None:
     await route.fulfill(status=200, content_type="image/png", body=TILE)
 
 
-def _note_console(message: ConsoleMessage, problems: list[str], tolerate: tuple[str, ...]) -> None:
-    if message.type != "error" or message.text.startswith(tolerate):
-        return
-    problems.append(f"console: {message.text} ({message.location.get('url', '')})")
-
-
 @asynccontextmanager
 async def phone(
     server: str,
@@ -58,38 +45,19 @@ async def phone(
     Incognito unless given a profile directory (installability and push need a real profile).
     Any script error on the page fails the test; console errors too, except those in `tolerate`.
     """
-    if not CHROMIUM.exists():
-        raise AssertionError(f"browser tests need the system Chromium at {CHROMIUM}")
     options: dict[str, Any] = {
         "viewport": {"width": 360, "height": 780},
         "device_scale_factor": 2,
         "is_mobile": True,
         "has_touch": True,
-        "locale": locale,
-        "timezone_id": "Asia/Shanghai",
     }
     if position:
         options["geolocation"] = {"latitude": position[0], "longitude": position[1], "accuracy": 15}
-    launch = {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
-    async with async_playwright() as playwright:
-        if profile is None:
-            browser = await playwright.chromium.launch(**launch)
-            context = await browser.new_context(**options)
-        else:
-            context = await playwright.chromium.launch_persistent_context(
-                str(profile), **launch, **options
-            )
+    opened = chromium(locale=locale, profile=profile, tolerate=tolerate, **options)
+    async with opened as (context, page):
         await context.grant_permissions(["geolocation"], origin=server)
         await context.route(TILES, _tile)
-        page = context.pages[0] if context.pages else await context.new_page()
-        problems: list[str] = []
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("console", lambda message: _note_console(message, problems, tolerate))
-        try:
-            yield context, page
-        finally:
-            await context.close()
-        assert not problems, problems
+        yield context, page
 
 
 async def sign_in(page: Page, server: str, person: Staff, landing: str) -> None:

@@ -6,58 +6,48 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-from playwright.async_api import ConsoleMessage, Page, async_playwright, expect
+from httpx import AsyncClient
+from playwright.async_api import Page, expect
 
 from backend import db
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import chromium
 from tests.factories import PASSWORD, Staff
-from tests.loop import engineer, file_request, go_on_duty, step, world
+from tests.loop import World, engineer, file_request, go_on_duty, step, world
 
 SCREENSHOT = "/tmp/dispatch-board.png"
 LIVE = 10_000  # ms: a bound for a hung test, never a claim about speed
 TILES = "https://tile.openstreetmap.org/**"
 
 
-def _note_console(message: ConsoleMessage, problems: list[str]) -> None:
-    """Console errors, except the map tiles that this offline machine cannot load."""
-    if message.type != "error":
-        return
-    url = message.location.get("url", "")
-    if message.text.startswith("Failed to load resource") and "tile.openstreetmap.org" in url:
-        return
-    problems.append(f"console: {message.text} ({url})")
-
-
 @asynccontextmanager
 async def desktop(server: str, who: Staff) -> AsyncIterator[Page]:
-    """A desktop-sized page signed in as `who`; any script error on it fails the test."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"browser tests need the system Chromium at {CHROMIUM} (apt install chromium)")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        context = await browser.new_context(
-            viewport={"width": 1400, "height": 900}, locale="en-US", timezone_id="Asia/Shanghai"
-        )
+    """A desktop-sized page signed in as `who`; the map tiles it cannot load are no error."""
+    async with chromium(
+        viewport={"width": 1400, "height": 900},
+        locale="en-US",
+        may_fail=("tile.openstreetmap.org",),
+    ) as (context, page):
         # Tests never touch the internet: every tile fails, as on a machine offline.
         await context.route(TILES, lambda route: route.abort())
         signed_in = await context.request.post(
             f"{server}/api/auth/login", data={"email": who.email, "password": PASSWORD}
         )
         assert signed_in.ok, await signed_in.text()
-        page = await context.new_page()
-        problems: list[str] = []
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("console", lambda message: _note_console(message, problems))
-        try:
-            yield page
-        finally:
-            await browser.close()
-        assert not problems, problems
+        yield page
+
+
+async def _new_job(api: AsyncClient, w: World, description: str) -> Any:
+    """A work order the supervisor opens for the site's device; dispatch offers it at once."""
+    response = await api.post(
+        "/api/work-orders",
+        json={"device_id": w.device["id"], "description": description},
+        headers=w.supervisor.headers,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
 
 
 async def test_dispatch_board_follows_changes_without_reload(api, server):
@@ -79,13 +69,7 @@ async def test_dispatch_board_follows_changes_without_reload(api, server):
         await expect(pin).to_have_attribute("data-state", "free", timeout=LIVE)
         await expect(page.locator('[data-count="free"]')).to_have_text("1", timeout=LIVE)
 
-        job = (
-            await api.post(
-                "/api/work-orders",
-                json={"device_id": w.device["id"], "description": "Compressor trips"},
-                headers=w.supervisor.headers,
-            )
-        ).json()
+        job = await _new_job(api, w, "Compressor trips")
         row = page.locator(f'#queue tr[data-job="{job["id"]}"]')
         await expect(row).to_have_attribute("data-status", "offered", timeout=LIVE)
         await expect(pin).to_have_attribute("data-state", "offered", timeout=LIVE)
@@ -102,13 +86,7 @@ async def test_dispatch_board_follows_changes_without_reload(api, server):
         # A second job goes to the nearer free engineer; the supervisor moves it on the board.
         await go_on_duty(api, other, 31.2484, 121.4737)
         await go_on_duty(api, third, 31.2754, 121.4737)
-        second = (
-            await api.post(
-                "/api/work-orders",
-                json={"device_id": w.device["id"], "description": "Water on the floor"},
-                headers=w.supervisor.headers,
-            )
-        ).json()
+        second = await _new_job(api, w, "Water on the floor")
         row2 = page.locator(f'#queue tr[data-job="{second["id"]}"]')
         await expect(row2).to_contain_text(second["engineer"]["name"], timeout=LIVE)
         await row2.click()

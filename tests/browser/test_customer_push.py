@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.async_api import BrowserContext, ConsoleMessage, Page, async_playwright, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from backend import db
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import chromium
+from tests.browser.push import FAKE_PUSH_MANAGER, NOTIFICATIONS, notifications, worker_registration
 from tests.loop import World, engineer, file_request, step, world
 from tests.push_receiver import Browser, unb64url
 from tests.test_customer_page import completed_job
@@ -29,20 +30,6 @@ SCREENSHOT = "/tmp/customer-push.png"
 # are); the page then gets an AbortError, handled like any failed subscribe.
 INCOGNITO_NOTE = "Chrome currently does not support the Push API in incognito mode"
 FAKE_ENDPOINT = "https://push.example.com/send/customer-1"
-NOTIFICATIONS = """async () => {
-  const registration = await navigator.serviceWorker.ready;
-  return (await registration.getNotifications()).map(
-    (n) => ({title: n.title, body: n.body, tag: n.tag, lang: n.lang, url: n.data?.url}));
-}"""
-
-
-def _note_console(message: ConsoleMessage, problems: list[str]) -> None:
-    if message.type != "error" or message.text.startswith(INCOGNITO_NOTE):
-        return
-    url = message.location.get("url", "")
-    if message.text.startswith("Failed to load resource") and "/api/public/" in url:
-        return
-    problems.append(f"console: {message.text} ({url})")
 
 
 @asynccontextmanager
@@ -50,36 +37,17 @@ async def _chromium(
     server: str, locale: str, profile: Path | None = None
 ) -> AsyncIterator[tuple[BrowserContext, Page]]:
     """A phone-sized page allowed to notify; incognito unless given a profile directory."""
-    options: dict[str, Any] = {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-        "locale": locale,
-        "timezone_id": "Asia/Shanghai",
-    }
-    launch: dict[str, Any] = {
-        "executable_path": str(CHROMIUM),
-        "args": CHROMIUM_ARGS,
-        "headless": True,
-    }
-    async with async_playwright() as playwright:
-        if profile is None:
-            browser = await playwright.chromium.launch(**launch)
-            context = await browser.new_context(**options)
-        else:
-            context = await playwright.chromium.launch_persistent_context(
-                str(profile), **launch, **options
-            )
+    async with chromium(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale=locale,
+        profile=profile,
+        tolerate=(INCOGNITO_NOTE,),
+        may_fail=("/api/public/",),
+    ) as (context, page):
         await context.grant_permissions(["notifications"], origin=server)
-        page = await context.new_page()
-        problems: list[str] = []
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("console", lambda message: _note_console(message, problems))
-        try:
-            yield context, page
-        finally:
-            await context.close()
-        assert not problems, problems
+        yield context, page
 
 
 async def _open_request(api: Any) -> tuple[World, int, Any]:
@@ -110,14 +78,6 @@ async def test_a_push_is_shown_in_the_customers_language(api, server):
     w, job, near = await _open_request(api)
     async with _chromium(server, "zh-CN") as (context, page):
         await page.goto(f"{server}/q/{w.token}/requests/{job}")
-        devtools = await context.new_cdp_session(page)
-        registrations: list[dict[str, Any]] = []
-        devtools.on(
-            "ServiceWorker.workerRegistrationUpdated",
-            lambda event: registrations.extend(event["registrations"]),
-        )
-        await devtools.send("ServiceWorker.enable")
-
         await page.get_by_role("button", name="有进展时通知我").click()
         note = page.locator("[data-follow-note]")
         await expect(note).to_have_text("无法在这台手机上开启通知。本页面打开时仍会自动更新。")
@@ -130,12 +90,8 @@ async def test_a_push_is_shown_in_the_customers_language(api, server):
               return [registration.scope, registration.active.scriptURL];
             }"""
         )
-        assert ready == [f"{server}/", f"{server}/sw.js"]
-        [registration_id] = {
-            r["registrationId"]
-            for r in registrations
-            if r["scopeURL"] == f"{server}/" and not r["isDeleted"]
-        }
+        assert ready == [f"{server}/", f"{server}/sw.js"]  # the site's one worker
+        devtools, registration_id = await worker_registration(context, page)
 
         # What the server sends when the engineer accepts (backend.workorders.events.announce).
         await step(api, near, job, "accept")
@@ -144,7 +100,7 @@ async def test_a_push_is_shown_in_the_customers_language(api, server):
             "ServiceWorker.deliverPushMessage",
             {"origin": server, "registrationId": registration_id, "data": json.dumps(payload)},
         )
-        shown = await _notifications(page)
+        shown = await notifications(page)
         assert shown == [
             {
                 "title": f"报修单 #{job}：已派工程师",
@@ -188,15 +144,6 @@ TAPS = """async (url) => {
 }"""
 
 
-async def _notifications(page: Page) -> list[dict[str, Any]]:
-    for _ in range(50):
-        shown: list[dict[str, Any]] = await page.evaluate(NOTIFICATIONS)
-        if shown:
-            return shown
-        await asyncio.sleep(0.1)
-    return []
-
-
 async def _wait_for_title(page: Page, title: str) -> None:
     shown: list[dict[str, Any]] = []
     for _ in range(50):
@@ -232,30 +179,6 @@ async def test_a_push_service_that_never_answers(api, server, tmp_path: Path):
         )
         await expect(button).to_be_enabled()
         assert await db.fetchval("SELECT count(*) FROM push_subscription") == 0
-
-
-# What pushManager would do with a working push service: one subscription, kept in the page's
-# localStorage so that it survives a reload. Its keys are a real P-256 pair, as the API checks.
-FAKE_PUSH_MANAGER = """
-(() => {
-  const endpoint = %(endpoint)s;
-  const made = {
-    endpoint,
-    options: {userVisibleOnly: true, applicationServerKey: null},
-    toJSON: () => ({endpoint, expirationTime: null, keys: %(keys)s}),
-    unsubscribe: async () => { localStorage.removeItem("fake-push"); return true; },
-  };
-  PushManager.prototype.getSubscription = async () =>
-    localStorage.getItem("fake-push") ? made : null;
-  PushManager.prototype.subscribe = async (options) => {
-    const key = new Uint8Array(options.applicationServerKey);
-    localStorage.setItem("fake-push", JSON.stringify({
-      userVisibleOnly: options.userVisibleOnly, key: btoa(String.fromCharCode(...key))}));
-    made.options.applicationServerKey = key.buffer;
-    return made;
-  };
-})();
-"""
 
 
 async def test_follow_and_stop_against_the_api(api, server, phone: Page):

@@ -8,15 +8,13 @@ DevTools (ServiceWorker.deliverPushMessage), the way a push service would hand t
 
 from __future__ import annotations
 
-import asyncio
 import json
-from typing import Any
 
-from playwright.async_api import BrowserContext, CDPSession, Page, expect
+from playwright.async_api import expect
 
 from backend import db
+from tests.browser.push import FAKE_PUSH_MANAGER, notifications, worker_registration
 from tests.browser.staff_app import phone, sign_in, until_ready_offline
-from tests.browser.test_customer_push import FAKE_PUSH_MANAGER, NOTIFICATIONS
 from tests.loop import SITE, engineer, file_request, world
 from tests.push_receiver import Browser
 
@@ -47,36 +45,6 @@ async def test_job_alerts_are_turned_on_and_off_by_a_tap(api, server):
         await expect(page.locator("#push-note")).to_have_text("Job alerts are off.")
         await expect(page.get_by_role("button", name="Turn on job alerts")).to_be_visible()
         assert await db.fetchval("SELECT count(*) FROM push_subscription") == 0
-
-
-async def worker_registration(context: BrowserContext, page: Page) -> tuple[CDPSession, str]:
-    """DevTools on the page, and the id of the site's service worker registration."""
-    devtools = await context.new_cdp_session(page)
-    found: list[dict[str, Any]] = []
-    devtools.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: found.extend(event["registrations"]),
-    )
-    await devtools.send("ServiceWorker.enable")
-    await page.evaluate("navigator.serviceWorker.ready")
-    for _ in range(50):
-        ids = {r["registrationId"] for r in found if not r["isDeleted"]}
-        if ids:
-            [registration] = ids
-            return devtools, registration
-        await asyncio.sleep(0.1)
-    raise AssertionError("no service worker registration reported by DevTools")
-
-
-async def notifications(page: Page, count: int = 1) -> list[dict[str, Any]]:
-    """The worker's notifications once there are `count` of them (shown asynchronously)."""
-    shown: list[dict[str, Any]] = []
-    for _ in range(50):
-        shown = await page.evaluate(NOTIFICATIONS)
-        if len(shown) >= count:
-            return shown
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"expected {count} notification(s), got {shown}")
 
 
 def offer_payload(job: int) -> str:
