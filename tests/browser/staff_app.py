@@ -53,11 +53,16 @@ async def phone(
     }
     if position:
         options["geolocation"] = {"latitude": position[0], "longitude": position[1], "accuracy": 15}
-    opened = chromium(locale=locale, profile=profile, tolerate=tolerate, **options)
-    async with opened as (context, page):
+
+    async def gps_and_tiles(context: BrowserContext) -> None:
         await context.grant_permissions(["geolocation"], origin=server)
         await context.route(TILES, _tile)
-        yield context, page
+
+    opened = chromium(
+        locale=locale, profile=profile, prepare=gps_and_tiles, tolerate=tolerate, **options
+    )
+    async with opened as pair:
+        yield pair
 
 
 async def sign_in(page: Page, server: str, person: Staff, landing: str) -> None:
