@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -52,15 +52,13 @@ async def chromium(
     *,
     locale: str,
     profile: Path | None = None,
-    prepare: Callable[[BrowserContext], Awaitable[None]] | None = None,
     tolerate: tuple[str, ...] = (),
     may_fail: tuple[str, ...] = (),
     **options: Any,
 ) -> AsyncIterator[tuple[BrowserContext, Page]]:
     """A page in the system Chromium, in Asia/Shanghai, with these context options (viewport, …).
 
-    Incognito unless given a profile directory. `prepare` readies the context (permissions,
-    routes, a signed-in session) before the page opens. Any script error on the page fails the test;
+    Incognito unless given a profile directory. Any script error on the page fails the test;
     console errors too, except those starting with one of `tolerate` and the browser's own note
     on a failed load from a URL containing one of `may_fail` (an answer the page handles).
     """
@@ -81,9 +79,6 @@ async def chromium(
             context = await playwright.chromium.launch_persistent_context(
                 str(profile), **launch, **options
             )
-        if prepare is not None:
-            # Permissions, routes and cookies in place before the page exists to use them.
-            await prepare(context)
         # A persistent context opens with a blank tab: that one is the page.
         page = context.pages[0] if context.pages else await context.new_page()
         problems: list[str] = []

@@ -53,16 +53,11 @@ async def phone(
     }
     if position:
         options["geolocation"] = {"latitude": position[0], "longitude": position[1], "accuracy": 15}
-
-    async def gps_and_tiles(context: BrowserContext) -> None:
+    opened = chromium(locale=locale, profile=profile, tolerate=tolerate, **options)
+    async with opened as (context, page):
         await context.grant_permissions(["geolocation"], origin=server)
         await context.route(TILES, _tile)
-
-    opened = chromium(
-        locale=locale, profile=profile, prepare=gps_and_tiles, tolerate=tolerate, **options
-    )
-    async with opened as pair:
-        yield pair
+        yield context, page
 
 
 async def sign_in(page: Page, server: str, person: Staff, landing: str) -> None:

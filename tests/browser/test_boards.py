@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from httpx import AsyncClient
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import Page, expect
 
 from backend import db
 from tests.browser.conftest import chromium
@@ -25,21 +25,17 @@ TILES = "https://tile.openstreetmap.org/**"
 @asynccontextmanager
 async def desktop(server: str, who: Staff) -> AsyncIterator[Page]:
     """A desktop-sized page signed in as `who`; the map tiles it cannot load are no error."""
-
-    async def offline_and_signed_in(context: BrowserContext) -> None:
+    async with chromium(
+        viewport={"width": 1400, "height": 900},
+        locale="en-US",
+        may_fail=("tile.openstreetmap.org",),
+    ) as (context, page):
         # Tests never touch the internet: every tile fails, as on a machine offline.
         await context.route(TILES, lambda route: route.abort())
         signed_in = await context.request.post(
             f"{server}/api/auth/login", data={"email": who.email, "password": PASSWORD}
         )
         assert signed_in.ok, await signed_in.text()
-
-    async with chromium(
-        viewport={"width": 1400, "height": 900},
-        locale="en-US",
-        prepare=offline_and_signed_in,
-        may_fail=("tile.openstreetmap.org",),
-    ) as (_, page):
         yield page
 
 

@@ -20,7 +20,7 @@ from playwright.async_api import BrowserContext, Page, expect
 
 from backend import db
 from tests.browser.conftest import chromium
-from tests.browser.push import FAKE_PUSH_MANAGER, NOTIFICATIONS, notifications
+from tests.browser.push import FAKE_PUSH_MANAGER, NOTIFICATIONS, notifications, worker_registration
 from tests.loop import World, engineer, file_request, step, world
 from tests.push_receiver import Browser, unb64url
 from tests.test_customer_page import completed_job
@@ -37,21 +37,17 @@ async def _chromium(
     server: str, locale: str, profile: Path | None = None
 ) -> AsyncIterator[tuple[BrowserContext, Page]]:
     """A phone-sized page allowed to notify; incognito unless given a profile directory."""
-
-    async def allow_notifications(context: BrowserContext) -> None:
-        await context.grant_permissions(["notifications"], origin=server)
-
     async with chromium(
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
         locale=locale,
         profile=profile,
-        prepare=allow_notifications,
         tolerate=(INCOGNITO_NOTE,),
         may_fail=("/api/public/",),
-    ) as pair:
-        yield pair
+    ) as (context, page):
+        await context.grant_permissions(["notifications"], origin=server)
+        yield context, page
 
 
 async def _open_request(api: Any) -> tuple[World, int, Any]:
@@ -82,16 +78,6 @@ async def test_a_push_is_shown_in_the_customers_language(api, server):
     w, job, near = await _open_request(api)
     async with _chromium(server, "zh-CN") as (context, page):
         await page.goto(f"{server}/q/{w.token}/requests/{job}")
-        # Watched from before the tap that registers the worker (unlike push.worker_registration,
-        # which asks once the worker is ready: that variant made this test flake more often).
-        devtools = await context.new_cdp_session(page)
-        registrations: list[dict[str, Any]] = []
-        devtools.on(
-            "ServiceWorker.workerRegistrationUpdated",
-            lambda event: registrations.extend(event["registrations"]),
-        )
-        await devtools.send("ServiceWorker.enable")
-
         await page.get_by_role("button", name="有进展时通知我").click()
         note = page.locator("[data-follow-note]")
         await expect(note).to_have_text("无法在这台手机上开启通知。本页面打开时仍会自动更新。")
@@ -104,12 +90,8 @@ async def test_a_push_is_shown_in_the_customers_language(api, server):
               return [registration.scope, registration.active.scriptURL];
             }"""
         )
-        assert ready == [f"{server}/", f"{server}/sw.js"]
-        [registration_id] = {
-            r["registrationId"]
-            for r in registrations
-            if r["scopeURL"] == f"{server}/" and not r["isDeleted"]
-        }
+        assert ready == [f"{server}/", f"{server}/sw.js"]  # the site's one worker
+        devtools, registration_id = await worker_registration(context, page)
 
         # What the server sends when the engineer accepts (backend.workorders.events.announce).
         await step(api, near, job, "accept")
