@@ -187,7 +187,11 @@ async def fetch_page(
 
 
 async def pending_migrations() -> list[str]:
-    """Ids of migrations in migrations/ that this database has not run."""
+    """Ids of migrations in migrations/ that this database has not run.
+
+    A database built by the eight first-day migrations counts as up to date: the initial
+    migration that replaced them kept the ID of the last, which such a database lists as run.
+    """
     from piccolo.apps.migrations.commands.check import CheckMigrationManager
 
     statuses = await CheckMigrationManager(app_name="all").get_migration_statuses()
@@ -207,26 +211,3 @@ async def migrate() -> list[str]:
             raise RuntimeError(f"migration failed: {result.message}\n{chatter.getvalue()}")
     return pending
 
-
-def raw_migration(
-    migration_id: str, description: str, forwards_sql: str, backwards_sql: str
-) -> Any:
-    """The `forwards` of a Piccolo migration that runs raw SQL (constraints, partial indexes)."""
-    from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-    async def forwards() -> MigrationManager:
-        manager = MigrationManager(
-            migration_id=migration_id, app_name="fieldline", description=description
-        )
-
-        async def run() -> None:
-            await execute(forwards_sql)
-
-        async def run_backwards() -> None:
-            await execute(backwards_sql)
-
-        manager.add_raw(run)
-        manager.add_raw_backwards(run_backwards)
-        return manager
-
-    return forwards
