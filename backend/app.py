@@ -11,32 +11,27 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.static_files import create_static_files_router
 
 from backend import db
-from backend.auth import SessionAuthentication
 from backend.boards.controllers import BOARD_CONTROLLERS
-from backend.boards.live import channels_plugin
 from backend.boards.rollups import rollup_clock
+from backend.catalogue.controllers import CATALOGUE_CONTROLLERS
 from backend.customers.controllers import CUSTOMER_CONTROLLERS
 from backend.errors import EXCEPTION_HANDLERS
 from backend.field.controllers import FIELD_CONTROLLERS
 from backend.idempotency import IdempotencyMiddleware
+from backend.live import channels_plugin
+from backend.pages.boards import BOARD_PAGES
+from backend.pages.customer import CUSTOMER_PAGES
+from backend.pages.office import OFFICE_PAGES
+from backend.pages.staff_app import APP_PAGES
+from backend.pages.web import WEB_HANDLERS, template_config
 from backend.push.controllers import PUSH_CONTROLLERS
 from backend.push.service import push_lifespan
-from backend.settings import ROOT
+from backend.staff.auth import SessionAuthentication
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
 from backend.workorders.controllers import WORK_ORDER_CONTROLLERS
 from backend.workorders.duty import dispatch_clock
-from pwa.boards_pages import BOARD_PAGES
-from pwa.pages import PAGE_CONTROLLERS, STATIC_FILES, template_config
-
-# Browser libraries come from the npm registry (pwa/package.json), never copied into the repo.
-VENDOR_FILES = create_static_files_router(
-    path="/vendor/leaflet",
-    directories=[ROOT / "pwa" / "node_modules" / "leaflet" / "dist"],
-    include_in_schema=False,
-)
 
 
 class MigrationsPending(RuntimeError):
@@ -70,11 +65,13 @@ def create_app() -> Litestar:
             *FIELD_CONTROLLERS,
             *PUSH_CONTROLLERS,
             *WORK_ORDER_CONTROLLERS,
-            *PAGE_CONTROLLERS,
+            *CATALOGUE_CONTROLLERS,
             *BOARD_CONTROLLERS,
+            *WEB_HANDLERS,
+            *APP_PAGES,
+            *CUSTOMER_PAGES,
+            *OFFICE_PAGES,
             *BOARD_PAGES,
-            STATIC_FILES,
-            VENDOR_FILES,
         ],
         lifespan=[database, push_lifespan, dispatch_clock, rollup_clock],
         # Live boards: LISTEN/NOTIFY channels; started after `database` has the DSN.

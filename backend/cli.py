@@ -23,7 +23,7 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 
 
 async def _load_demo(seed: int, only_if_empty: bool) -> str:
-    from backend.demo import demo_logins, load_demo
+    from backend.demo.load import demo_logins, load_demo
 
     await db.open_pool()
     try:
@@ -39,7 +39,7 @@ async def _load_demo(seed: int, only_if_empty: bool) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from backend.demo import DemoRefused
+    from backend.demo.load import DemoRefused
 
     db.configure()
     asyncio.run(_migrate())
@@ -86,9 +86,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 async def _create_user(args: argparse.Namespace, password: str) -> str:
     import msgspec
 
+    from backend.access import Role
     from backend.staff.schemas import UserIn
     from backend.staff.service import create_user
-    from backend.staff.tables import Role
 
     data = msgspec.convert(
         {

@@ -12,6 +12,11 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from piccolo.columns import Bytea, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
+from piccolo.table import Table
+
 from backend import db
 from backend.access import Principal
 
@@ -21,6 +26,25 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+class IdempotencyKey(Table):
+    """A write applied once: replaying its key returns the stored response instead."""
+
+    # Lazily: the staff domain builds on this module, not the other way round.
+    user: ForeignKey[Table] = ForeignKey(
+        references=LazyTableReference("User", module_path="backend.staff.tables"),
+        null=False,
+        on_delete=OnDelete.cascade,
+    )
+    key = Varchar(length=100)
+    method = Varchar(length=10)
+    path = Varchar(length=300)
+    body_hash = Varchar(length=64)
+    status_code = Integer()
+    content_type = Varchar(length=100, null=True, default=None)
+    response = Bytea()
+    created_at = Timestamptz(default=TimestamptzNow())
+
 
 HEADER = b"idempotency-key"
 MAX_KEY = 100

@@ -2,12 +2,14 @@
 
 from piccolo.conf.apps import AppConfig
 
-from backend.customers.tables import Account, Contact, Device, Part, Product, Stock
+from backend.catalogue.tables import Part, Product, Stock
+from backend.customers.tables import Account, Contact, Device
 from backend.field.tables import LocationPing, Visit
+from backend.idempotency import IdempotencyKey
 from backend.push.tables import AppSecret, PushSubscription
 from backend.ratelimit import RateHit
 from backend.settings import ROOT
-from backend.staff.tables import AuthSession, IdempotencyKey, LoginFailure, User, Zone
+from backend.staff.tables import AuthSession, LoginFailure, User, Zone
 from backend.workorders.tables import PartUsage, Rating, WorkOrder, WorkOrderEvent
 
 APP_CONFIG = AppConfig(

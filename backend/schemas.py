@@ -8,6 +8,8 @@ from typing import Annotated, Any, Generic, Protocol, TypeVar
 import msgspec
 from litestar.params import PathParameter, QueryParameter
 
+from backend import db
+
 T = TypeVar("T")
 
 # Ids are PostgreSQL integers: a value outside int4 cannot exist, so it is a 400, never a 500.
@@ -55,3 +57,11 @@ class Page(msgspec.Struct, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+async def page(
+    cls: type[S], select: str, where: str, args: list[Any], order: str, limit: int, offset: int
+) -> Page[S]:
+    """One page of `select WHERE where` as response structs, with the total."""
+    rows, total = await db.fetch_page(select, where, args, order, limit, offset)
+    return Page(items=[from_row(cls, r) for r in rows], total=total, limit=limit, offset=offset)

@@ -10,6 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
+# What the browser gets: templates, static files, translations, npm libraries.
+PWA = ROOT / "pwa"
 
 
 def _int(name: str, default: int) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from backend import db
+from backend.workorders import offers
 from bench._scratch import Row, copy_rows, reset_sequences
 from bench._world import (
     EVENT_COLUMNS,
@@ -19,7 +20,6 @@ from bench._world import (
     in_disc,
     offset,
 )
-from dispatch import store
 
 SKILLS = ("boiler", "hvac", "lift")
 PRODUCTS = ((1, "boiler"), (2, "hvac"), (3, "lift"), (4, None))  # (id, required skill)
@@ -95,7 +95,7 @@ class Drawer:
         if mode == "near":
             return offset(job, rng.choice((2.0, 6.0, 20.0)) * rng.random(), bearing)
         if mode == "ring":  # just inside or outside one of the search radii
-            radius = rng.choice(store.SEARCH_RADII_KM)
+            radius = rng.choice(offers.SEARCH_RADII_KM)
             return offset(job, radius + rng.uniform(-0.25, 0.25), bearing)
         if mode == "far":
             return offset(job, rng.uniform(40, 200), bearing)

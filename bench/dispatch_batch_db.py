@@ -1,4 +1,4 @@
-"""(b) Batch dispatch (store.run_batch) of 1,000 jobs to 1,000 engineers, against greedy."""
+"""(b) Batch dispatch (offers.run_batch) of 1,000 jobs to 1,000 engineers, against greedy."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
+from backend.workorders import offers
 from bench._scratch import scratch_database
 from bench._timing import Stopwatch, median
 from bench._world import NOW, WorldSpec, describe, seed_world
-from dispatch import store
 from dispatch.assign import assign_batch, assign_greedy
 from dispatch.geo import zone_covers
 from dispatch.models import Assignment, Engineer, Job
@@ -35,10 +35,10 @@ SPEC = WorldSpec(
 )
 # The two statements run_batch reads its inputs with, copied verbatim (locks included).
 JOBS_SQL = (
-    store.JOB_SELECT + " WHERE w.status = 'new' AND w.lat IS NOT NULL "
+    offers.JOB_SELECT + " WHERE w.status = 'new' AND w.lat IS NOT NULL "
     "ORDER BY w.created_at FOR UPDATE OF w SKIP LOCKED"
 )
-ENGINEERS_SQL = store.FREE_ENGINEERS + store.LOCK
+ENGINEERS_SQL = offers.FREE_ENGINEERS + offers.LOCK
 PHASES = (
     "read jobs (1 query)",
     "read free engineers (1 query)",
@@ -79,7 +79,7 @@ async def read_only() -> list[Any]:
 
 async def replica(run: Run) -> tuple[list[Job], list[Engineer], dict[int, frozenset[int] | None]]:
     """run_batch step by step with a stopwatch on each step (inside the caller's transaction)."""
-    rules = store.rules()
+    rules = offers.rules()
     with Stopwatch() as sw:
         job_rows = await db.fetch(JOBS_SQL)
     run.phases[PHASES[0]] = sw.ms
@@ -87,11 +87,11 @@ async def replica(run: Run) -> tuple[list[Job], list[Engineer], dict[int, frozen
         engineer_rows = await db.fetch(ENGINEERS_SQL)
     run.phases[PHASES[1]] = sw.ms
     with Stopwatch() as sw:
-        jobs = [store._job(r) for r in job_rows]
-        engineers = [store._engineer(r, {}, {}) for r in engineer_rows]
+        jobs = [offers._job(r) for r in job_rows]
+        engineers = [offers._engineer(r, {}, {}) for r in engineer_rows]
     run.phases[PHASES[2]] = sw.ms
     with Stopwatch() as sw:
-        zones = await store._zones()
+        zones = await offers._zones()
         covering = {
             j.id: zone_covers(zones, j.position) if zones is not None else None for j in jobs
         }
@@ -100,7 +100,7 @@ async def replica(run: Run) -> tuple[list[Job], list[Engineer], dict[int, frozen
         run.replica = assign_batch(jobs, engineers, NOW, rules, covering)
     run.phases[PHASES[4]] = sw.ms
     with Stopwatch() as sw:
-        await store._record_offers(run.replica, NOW)
+        await offers._record_offers(run.replica, NOW)
     run.phases[PHASES[5]] = sw.ms
     return jobs, engineers, covering
 
@@ -112,7 +112,7 @@ async def one_run(index: int) -> Run:
 
     async def measure_run_batch() -> None:
         # run_batch opens its own transaction; inside ours that is a no-op, so ours rolls back.
-        ms, result = await rolled_back(lambda: store.run_batch(NOW))
+        ms, result = await rolled_back(lambda: offers.run_batch(NOW))
         run.run_batch_ms, run.run_batch = ms, result
 
     async def measure_read() -> None:
@@ -143,7 +143,7 @@ async def one_run(index: int) -> Run:
         await db.execute("VACUUM work_order, work_order_event")
 
     jobs, engineers, covering = inputs[0]
-    rules = store.rules()
+    rules = offers.rules()
     with Stopwatch() as sw:
         assign_batch(jobs, engineers, NOW, rules, covering)
     run.batch_ms = sw.ms
@@ -178,7 +178,7 @@ async def run_all() -> None:
             return median([getattr(r, attr) for r in runs])
 
         print(f"median of {RUNS} runs (1 warm-up not counted); each run rolled back")
-        print(f"  store.run_batch (read + decide + write)  {med('run_batch_ms'):8.1f} ms")
+        print(f"  offers.run_batch (read + decide + write)  {med('run_batch_ms'):8.1f} ms")
         print(f"  database read alone (its 2 queries)      {med('read_ms'):8.1f} ms")
         print(f"  assign_batch alone (pure, same data)     {med('batch_ms'):8.1f} ms")
         print(f"  assign_greedy alone (pure, same data)    {med('greedy_ms'):8.1f} ms")

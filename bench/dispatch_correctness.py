@@ -1,4 +1,4 @@
-"""(c) store.offer_next against a brute force over all engineers, on 1,000 random scenarios."""
+"""(c) offers.offer_next against a brute force over all engineers, on 1,000 random scenarios."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain
 
 from backend import db
 from backend.settings import get_settings
+from backend.workorders import offers
 from bench._brute_force import TIE_KM, BruteForce, brute_force, read_everything
 from bench._edge_cases import edge_cases
 from bench._scenarios import JOB_ID, PRODUCTS, Drawer, Scenario, seed_reference, seed_scenario
 from bench._scratch import scratch_database
 from bench._timing import Stopwatch
 from bench._world import NOW
-from dispatch import store
 from dispatch.geo import bounding_box
 from dispatch.models import Position
 
@@ -43,7 +43,7 @@ async def decide(s: Scenario, now: datetime) -> Outcome:
         await seed_scenario(s)
         rows = await read_everything()
         with Stopwatch() as sw:
-            offer = await store.offer_next(JOB_ID, now)
+            offer = await offers.offer_next(JOB_ID, now)
         await tx.rollback()
     brute = brute_force(rows, JOB_ID, now)
     store_pick = None if offer is None else offer.engineer_id
@@ -64,10 +64,10 @@ async def box_membership(
     async with db.engine.transaction() as tx:
         await seed_scenario(s)
         product = next(p for p in PRODUCTS if p[0] == s.product)
-        for radius in store.SEARCH_RADII_KM:
+        for radius in offers.SEARCH_RADII_KM:
             box = bounding_box(Position(*s.job), radius)
             rows = await db.fetch(
-                store.FREE_ENGINEERS + store.WITH_SKILL + store.IN_BOX,
+                offers.FREE_ENGINEERS + offers.WITH_SKILL + offers.IN_BOX,
                 product[1],
                 now - get_settings().position_max_age,
                 box.min_lat,
@@ -88,7 +88,7 @@ def explain(label: str, s: Scenario, o: Outcome) -> list[str]:
     lines = [
         f"  DISAGREE {label}: style {s.style}, {len(s.users)} users, {len(s.zones)} zones, "
         f"job at {s.job[0]:.6f},{s.job[1]:.6f} product {s.product}",
-        f"    store.offer_next -> {o.store_pick} "
+        f"    offers.offer_next -> {o.store_pick} "
         + ("" if o.store_km is None else f"at {o.store_km:.4f} km"),
     ]
     by_id = {p.engineer_id: p for p in o.brute.ranked}
@@ -125,8 +125,8 @@ def describe_coverage(scenarios: Sequence[Scenario], outcomes: Sequence[Outcome]
         if o.brute.pick is None:
             continue
         d = o.brute.pick.distance_km
-        radii[next((f"{r:g} km" for r in store.SEARCH_RADII_KM if d <= r), "beyond")] += 1
-        at_edge += any(r - TIE_KM / 2 < d <= r for r in store.SEARCH_RADII_KM)
+        radii[next((f"{r:g} km" for r in offers.SEARCH_RADII_KM if d <= r), "beyond")] += 1
+        at_edge += any(r - TIE_KM / 2 < d <= r for r in offers.SEARCH_RADII_KM)
         if len(o.brute.ranked) > 1 and o.brute.ranked[1].key[0] == o.brute.pick.key[0]:
             tie_band += 1
             runner = o.brute.ranked[1]
@@ -147,7 +147,7 @@ def describe_coverage(scenarios: Sequence[Scenario], outcomes: Sequence[Outcome]
         "  users ruled out: " + ", ".join(f"{k} {v}" for k, v in left_out.most_common()),
         "  best pick within: "
         + ", ".join(
-            f"{k} {radii[k]}" for k in [*(f"{r:g} km" for r in store.SEARCH_RADII_KM), "beyond"]
+            f"{k} {radii[k]}" for k in [*(f"{r:g} km" for r in offers.SEARCH_RADII_KM), "beyond"]
         )
         + f"; within {TIE_KM / 2 * 1000:.0f} m below a search radius: {at_edge}",
         f"  best distance band shared by 2+ engineers in {tie_band} scenarios "
@@ -169,7 +169,7 @@ async def run() -> None:
             f"skills, fresh/stale pings, duty, open jobs, earlier offers, zones sometimes)"
         )
         print(
-            f"agreement store.offer_next vs brute force over all engineers: {agreed}/{SCENARIOS}"
+            f"agreement offers.offer_next vs brute force over all engineers: {agreed}/{SCENARIOS}"
             f" = {agreed / SCENARIOS:.3f}"
         )
         for line in describe_coverage(scenarios, outcomes):

@@ -1,4 +1,4 @@
-"""(a) One dispatch decision (store.offer_next) with 5,000 engineers and 100,000 past orders."""
+"""(a) One dispatch decision (offers.offer_next) with 5,000 engineers and 100,000 past orders."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
+from backend.workorders import offers
 from bench._scratch import scratch_database
 from bench._timing import Stopwatch, median, percentile, summary_ms
 from bench._world import NOW, World, WorldSpec, describe, seed_world
-from dispatch import store
 from dispatch.assign import effective_position, is_eligible, nearest_eligible
 from dispatch.geo import bounding_box, pair_distances_km, zone_covers
 from dispatch.models import Assignment
@@ -28,8 +28,8 @@ WARMUP = 30
 COMMITTED = 100
 GOAL_P99_MS = 10.0
 # A copy of the candidate query offer_next runs at each radius, minus the row lock: counting only.
-BOX_QUERY = store.FREE_ENGINEERS + store.WITH_SKILL + store.IN_BOX
-ALL_QUERY = store.FREE_ENGINEERS + store.WITH_SKILL
+BOX_QUERY = offers.FREE_ENGINEERS + offers.WITH_SKILL + offers.IN_BOX
+ALL_QUERY = offers.FREE_ENGINEERS + offers.WITH_SKILL
 
 
 def query_kind(sql: str) -> str:
@@ -77,7 +77,7 @@ async def timed_decision(world: World, job_id: int, rng: random.Random, t: Timin
                 await db.fetchrow("SELECT * FROM work_order WHERE id = $1", past_id)
             t.pk_lookup.append(sw.ms)
             with Stopwatch() as sw:
-                t.offers[job_id] = await store.offer_next(job_id, NOW)
+                t.offers[job_id] = await offers.offer_next(job_id, NOW)
             t.decision.append(sw.ms)
             await tx.rollback()
     t.transaction.append(whole.ms - t.select1[-1] - t.pk_lookup[-1])
@@ -103,7 +103,7 @@ async def query_breakdown(
         logged: list[Any] = []
         async with db.engine.transaction() as tx:
             with tx.connection.query_logger(logged.append), Stopwatch() as sw:
-                await store.offer_next(job_id, NOW)
+                await offers.offer_next(job_id, NOW)
             await tx.rollback()
         spent = 0.0
         for record in logged:
@@ -128,14 +128,14 @@ class Probe:
 async def probe_candidates(job_id: int, now: datetime) -> Probe:
     """Replays offer_next's widening with a copy of its query, counting what each box returns."""
     async with db.engine.transaction() as tx:
-        row = await db.fetchrow(store.JOB_SELECT + " WHERE w.id = $1", job_id)
+        row = await db.fetchrow(offers.JOB_SELECT + " WHERE w.id = $1", job_id)
         assert row is not None
-        job = store._job(row)
-        zones = await store._zones()
+        job = offers._job(row)
+        zones = await offers._zones()
         covering = zone_covers(zones, job.position) if zones is not None else None
-        rules = store.rules()
+        rules = offers.rules()
         rows_total, best, eligible, contenders, decide_ms = 0, None, [], [], 0.0
-        for radius in (*store.SEARCH_RADII_KM, None):
+        for radius in (*offers.SEARCH_RADII_KM, None):
             if radius is None:
                 rows = await db.fetch(ALL_QUERY, job.required_skill)
             else:
@@ -151,7 +151,7 @@ async def probe_candidates(job_id: int, now: datetime) -> Probe:
                 )
             rows_total += len(rows)
             with Stopwatch() as sw:
-                engineers = [store._engineer(r, {}, {}) for r in rows]
+                engineers = [offers._engineer(r, {}, {}) for r in rows]
                 eligible = [e for e in engineers if is_eligible(e, job, covering)]
                 if eligible:
                     origins = [effective_position(e, now, rules) for e in eligible]
@@ -166,9 +166,9 @@ async def probe_candidates(job_id: int, now: datetime) -> Probe:
             cutoff = nearest + rules.distance_tie_km + 1e-6
             contenders = [e for e, d in zip(eligible, distances, strict=True) if d <= cutoff]
             if len(contenders) > 1:
-                job = await store._with_history(row)
+                job = await offers._with_history(row)
                 by_id = {r["id"]: r for r in rows}
-                contenders = await store._engineers([by_id[e.id] for e in contenders], now)
+                contenders = await offers._engineers([by_id[e.id] for e in contenders], now)
             with Stopwatch() as sw:
                 best = nearest_eligible(job, contenders, now, rules, covering)
             decide_ms += sw.ms
@@ -187,11 +187,11 @@ async def probe_candidates(job_id: int, now: datetime) -> Probe:
 
 
 async def committed_decisions(jobs: Sequence[int]) -> list[float]:
-    """store.dispatch_job as the app runs it (its own transaction, COMMIT), then released again."""
+    """offers.dispatch_job as the app runs it (its own transaction, COMMIT), then released again."""
     timings = []
     for job_id in jobs:
         with Stopwatch() as sw:
-            offer = await store.dispatch_job(job_id, NOW)
+            offer = await offers.dispatch_job(job_id, NOW)
         timings.append(sw.ms)
         if offer is not None:  # back to the queue, so the world stays the same for the next one
             async with db.engine.transaction():
@@ -238,7 +238,7 @@ async def run() -> None:
         )
         print(f"  SELECT 1 round trip             {summary_ms(t.select1)}")
         print(f"  primary-key lookup (work_order) {summary_ms(t.pk_lookup)}")
-        print(f"  store.offer_next                {summary_ms(t.decision)}")
+        print(f"  offers.offer_next                {summary_ms(t.decision)}")
         print(f"  + BEGIN/ROLLBACK, pool acquire  {summary_ms(t.transaction)}")
         p99 = percentile(t.decision, 99)
         print(f"ratio offer_next p99 / SELECT 1 p99:  {p99 / percentile(t.select1, 99):6.1f}")
@@ -275,7 +275,7 @@ async def run() -> None:
             "  deciding radius: "
             + ", ".join(
                 f"{label} {radii[label]}"
-                for label in [radius_label(r) for r in (*store.SEARCH_RADII_KM, None)]
+                for label in [radius_label(r) for r in (*offers.SEARCH_RADII_KM, None)]
                 if radii[label]
             )
         )
@@ -304,10 +304,10 @@ async def run() -> None:
 
         committed = await committed_decisions(jobs[:COMMITTED])
         print(
-            f"committed path (store.dispatch_job: own transaction + COMMIT, then released), "
+            f"committed path (offers.dispatch_job: own transaction + COMMIT, then released), "
             f"{len(committed)} decisions:"
         )
-        print(f"  store.dispatch_job              {summary_ms(committed)}")
+        print(f"  offers.dispatch_job              {summary_ms(committed)}")
         ratio = percentile(committed, 99) / percentile(t.select1, 99)
         print(f"  ratio p99 / SELECT 1 p99: {ratio:.1f}")
 

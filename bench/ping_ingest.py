@@ -33,9 +33,9 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
+from backend.access import Role
 from backend.staff import service as staff
 from backend.staff.schemas import UserIn
-from backend.staff.tables import Role
 from bench._scratch import app_server, scratch_database
 from bench._timing import median
 from bench._world import SHANGHAI, offset

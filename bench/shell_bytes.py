@@ -40,9 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain
 
 from playwright.async_api import BrowserContext, Page, async_playwright
 
+from backend.access import Role
 from backend.staff import service as staff
 from backend.staff.schemas import UserIn
-from backend.staff.tables import Role
 from bench._scratch import app_server, scratch_database
 from bench._world import SHANGHAI
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS

@@ -32,7 +32,7 @@ def effective_position(engineer: Engineer, now: datetime, rules: DispatchRules) 
 def is_eligible(engineer: Engineer, job: Job, covering_zone_ids: frozenset[int] | None) -> bool:
     """Whether the engineer may be offered the job at all.
 
-    Availability (active, on duty, free) is not checked here: the caller (dispatch/store.py)
+    Availability (active, on duty, free) is not checked here: the caller (dispatch/offers.py)
     hands in only engineers that have it, as its SQL finds them cheaply and under a lock.
     covering_zone_ids are the zones whose area holds the job's location (geo.zone_covers), or
     None when no zones are defined at all, which lifts the zone rule. A location that no zone

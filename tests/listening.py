@@ -10,8 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from backend import db
-from backend.boards import live
+from backend import db, live
 
 SENTINEL = "end"
 

@@ -12,8 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from backend import db
-from backend.boards import live
+from backend import db, live
 from tests.factories import Staff
 from tests.loop import engineer, world
 from tests.servers import ServerFailed, app_server

@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from httpx import AsyncClient, Response
 
 from backend import ratelimit
-from backend.settings import get_settings
-from pwa import i18n
+from backend.pages import i18n
+from backend.settings import PWA, get_settings
 from tests.factories import device
 from tests.loop import SITE, World, engineer, file_request, step, world
 
-TEMPLATES = Path(i18n.__file__).resolve().parent / "templates"
+TEMPLATES = PWA / "templates"
 
 
 def html(response: Response, status: int = 200) -> str:

@@ -8,8 +8,8 @@ import pytest
 
 from backend import db
 from backend.customers.dedupe import normalise_name
-from backend.demo import DEMO_PASSWORD, DemoRefused, load_demo
-from backend.demo_plan import build_plan
+from backend.demo.load import DEMO_PASSWORD, DemoRefused, load_demo
+from backend.demo.plan import build_plan
 from tests.factories import login
 
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)

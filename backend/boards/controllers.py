@@ -14,8 +14,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import ServerSentEvent
 
+from backend import live
 from backend.access import MANAGERS, allow
-from backend.boards import live, queries
+from backend.boards import queries
 from backend.boards.schemas import (
     DispatchBoard,
     EngineerPin,

@@ -1,13 +1,13 @@
-"""HTTP API of the customer base: accounts, contacts, products, parts, van stock, devices."""
+"""HTTP API of the customer base: accounts, contacts, devices."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, patch, post, put
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromQuery, JSONBody
 
-from backend.access import MANAGERS, SELLERS, allow, check_stock_read, current, signed_in
+from backend.access import MANAGERS, SELLERS, Role, allow, current
 from backend.customers import devices, qr, service
 from backend.customers.schemas import (
     AccountIn,
@@ -17,16 +17,9 @@ from backend.customers.schemas import (
     ContactOut,
     DeviceIn,
     DeviceOut,
-    PartIn,
-    PartOut,
-    ProductIn,
-    ProductOut,
-    StockIn,
-    StockOut,
 )
 from backend.customers.tables import Grade
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Search
-from backend.staff.tables import Role
 
 
 class AccountController(Controller):
@@ -99,56 +92,6 @@ class ContactController(Controller):
         return await service.create_contact(current(request), data)
 
 
-class CatalogueController(Controller):
-    """Products (models) and parts: every staff member reads, admins maintain."""
-
-    path = "/api"
-    tags = ["catalogue"]
-    guards = [signed_in]
-
-    @post("/products", guards=[allow(Role.ADMIN)])
-    async def create_product(self, data: JSONBody[ProductIn]) -> ProductOut:
-        return await service.create_product(data)
-
-    @get("/products")
-    async def products(
-        self,
-        q: Search = None,
-        limit: Limit = 50,
-        offset: Offset = 0,
-    ) -> Page[ProductOut]:
-        return await service.list_products(q, limit, offset)
-
-    @post("/parts", guards=[allow(Role.ADMIN)])
-    async def create_part(self, data: JSONBody[PartIn]) -> PartOut:
-        return await service.create_part(data)
-
-    @get("/parts")
-    async def parts(
-        self,
-        q: Search = None,
-        limit: Limit = 50,
-        offset: Offset = 0,
-    ) -> Page[PartOut]:
-        return await service.list_parts(q, limit, offset)
-
-
-class StockController(Controller):
-    path = "/api/engineers/{engineer_id:int}/stock"
-    tags = ["catalogue"]
-    guards = [signed_in]
-
-    @get("")
-    async def show(self, request: Request[Any, Any, Any], engineer_id: PathId) -> StockOut:
-        check_stock_read(current(request), engineer_id)
-        return await service.get_stock(engineer_id)
-
-    @put("", guards=[allow(*MANAGERS)])
-    async def replace(self, engineer_id: PathId, data: JSONBody[StockIn]) -> StockOut:
-        """Set the van's stock to exactly these quantities (after a count or a refill)."""
-        return await service.set_stock(engineer_id, data)
-
-
 class DeviceController(Controller):
     path = "/api/devices"
     tags = ["devices"]
@@ -196,7 +139,5 @@ class DeviceController(Controller):
 CUSTOMER_CONTROLLERS = [
     AccountController,
     ContactController,
-    CatalogueController,
-    StockController,
     DeviceController,
 ]

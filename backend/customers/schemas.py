@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated
 
 import msgspec
@@ -12,12 +11,7 @@ from msgspec import UNSET, UnsetType
 from backend.customers.tables import Grade
 from backend.schemas import Email, Id, Input, Lat, Lng, Name, Phone, ShortText
 
-Sku = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
-]
 Serial = Annotated[str, msgspec.Meta(min_length=1, max_length=80, pattern=r"^\S(.*\S)?$")]
-Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
-Qty = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 Source = Annotated[str, msgspec.Meta(max_length=40)]
 
 
@@ -79,57 +73,6 @@ class ContactOut(msgspec.Struct):
     phone: str | None
     email: str | None
     decision_maker: bool
-
-
-class ProductIn(Input):
-    sku: Sku
-    name: Name
-    category: ShortText | None = None
-    required_skill: Skill | None = None
-    warranty_months: Annotated[int, msgspec.Meta(ge=0, le=240)] = 12
-
-
-class ProductOut(msgspec.Struct):
-    id: int
-    sku: str
-    name: str
-    category: str | None
-    required_skill: str | None
-    warranty_months: int
-
-
-class PartIn(Input):
-    sku: Sku
-    name: Name
-    price: Decimal | None = None  # range checked by the service (msgspec cannot bound Decimal)
-
-
-class PartOut(msgspec.Struct):
-    id: int
-    sku: str
-    name: str
-    price: Decimal | None
-
-
-class StockItemIn(Input):
-    part_id: Id
-    qty: Qty
-
-
-class StockIn(Input):
-    items: Annotated[list[StockItemIn], msgspec.Meta(max_length=1000)]
-
-
-class StockItemOut(msgspec.Struct):
-    part_id: int
-    sku: str
-    name: str
-    qty: int
-
-
-class StockOut(msgspec.Struct):
-    engineer_id: int
-    items: list[StockItemOut]
 
 
 class DeviceIn(Input):

@@ -1,15 +1,15 @@
-"""Customer base: accounts with the duplicate check, contacts, the catalogue, van stock."""
+"""Customer base: accounts with the duplicate check, and their contacts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 from msgspec import UNSET, structs
 
 from backend import db
 from backend.access import (
     Principal,
+    Role,
     account_visibility,
     check_account_read,
     check_account_write,
@@ -22,29 +22,14 @@ from backend.customers.schemas import (
     AccountPatch,
     ContactIn,
     ContactOut,
-    PartIn,
-    PartOut,
-    ProductIn,
-    ProductOut,
-    StockIn,
-    StockItemOut,
-    StockOut,
 )
 from backend.errors import Conflict, Invalid, NotFound
-from backend.schemas import Page, from_row
-from backend.staff.tables import Role
+from backend.schemas import Page, from_row, page
 
 ACCOUNT_SELECT = """
 SELECT a.id, a.name, a.phone, a.grade, a.vip, a.owner AS owner_id, u.name AS owner_name,
        a.owner IS NULL AS pool, a.address, a.lat, a.lng, a.source, a.last_contacted_at, a.created_at
 FROM account a LEFT JOIN app_user u ON u.id = a.owner"""
-
-
-async def _page(
-    cls: Any, select: str, where: str, args: list[Any], order: str, limit: int, offset: int
-) -> Page[Any]:
-    rows, total = await db.fetch_page(select, where, args, order, limit, offset)
-    return Page(items=[from_row(cls, r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 # --- accounts ----------------------------------------------------------------------------------
@@ -154,7 +139,7 @@ async def list_accounts(
             where.append(f"{column} = ${len(args)}")
     if pool is not None:
         where.append("a.owner IS NULL" if pool else "a.owner IS NOT NULL")
-    return await _page(AccountOut, ACCOUNT_SELECT, " AND ".join(where), args, "a.id", limit, offset)
+    return await page(AccountOut, ACCOUNT_SELECT, " AND ".join(where), args, "a.id", limit, offset)
 
 
 async def update_account(principal: Principal, account_id: int, patch: AccountPatch) -> AccountOut:
@@ -214,94 +199,3 @@ async def list_contacts(principal: Principal, account_id: int) -> list[ContactOu
         account_id,
     )
     return [from_row(ContactOut, r) for r in rows]
-
-
-# --- catalogue ---------------------------------------------------------------------------------
-
-
-async def _insert_unique(sql: str, *args: Any) -> asyncpg.Record:
-    async with db.unique_or(Conflict("This SKU exists already", field="sku")):
-        row = await db.fetchrow(sql, *args)
-    assert row is not None
-    return row
-
-
-async def create_product(data: ProductIn) -> ProductOut:
-    row = await _insert_unique(
-        """INSERT INTO product (sku, name, category, required_skill, warranty_months)
-           VALUES ($1, $2, $3, $4, $5) RETURNING *""",
-        data.sku,
-        data.name,
-        data.category,
-        data.required_skill,
-        data.warranty_months,
-    )
-    return from_row(ProductOut, row)
-
-
-async def list_products(q: str | None, limit: int, offset: int) -> Page[ProductOut]:
-    args: list[Any] = [f"%{q.lower()}%"] if q else []
-    where = "(lower(sku) LIKE $1 OR lower(name) LIKE $1)" if q else "TRUE"
-    return await _page(ProductOut, "SELECT * FROM product", where, args, "id", limit, offset)
-
-
-async def create_part(data: PartIn) -> PartOut:
-    price = data.price
-    if price is not None and not (
-        price.is_finite() and 0 <= price < 10**10 and price * 100 % 1 == 0
-    ):
-        raise Invalid("price", "an amount from 0 to 9,999,999,999.99 with at most 2 decimals")
-    row = await _insert_unique(
-        "INSERT INTO part (sku, name, price) VALUES ($1, $2, $3) RETURNING *",
-        data.sku,
-        data.name,
-        data.price,
-    )
-    return from_row(PartOut, row)
-
-
-async def list_parts(q: str | None, limit: int, offset: int) -> Page[PartOut]:
-    args: list[Any] = [f"%{q.lower()}%"] if q else []
-    where = "(lower(sku) LIKE $1 OR lower(name) LIKE $1)" if q else "TRUE"
-    return await _page(PartOut, "SELECT * FROM part", where, args, "id", limit, offset)
-
-
-# --- van stock ---------------------------------------------------------------------------------
-
-
-async def _check_engineer(engineer_id: int) -> None:
-    role = await db.fetchval("SELECT role FROM app_user WHERE id = $1", engineer_id)
-    if role != Role.ENGINEER.value:
-        raise NotFound("Engineer not found")
-
-
-async def get_stock(engineer_id: int) -> StockOut:
-    await _check_engineer(engineer_id)
-    rows = await db.fetch(
-        """SELECT p.id AS part_id, p.sku, p.name, s.qty FROM stock s JOIN part p ON p.id = s.part
-           WHERE s.engineer = $1 AND s.qty > 0 ORDER BY p.sku""",
-        engineer_id,
-    )
-    return StockOut(engineer_id=engineer_id, items=[from_row(StockItemOut, r) for r in rows])
-
-
-async def set_stock(engineer_id: int, data: StockIn) -> StockOut:
-    """Replaces the van's stock with exactly the items given (a stock count)."""
-    part_ids = [item.part_id for item in data.items]
-    if len(set(part_ids)) != len(part_ids):
-        raise Invalid("items", "each part may appear once")
-    await _check_engineer(engineer_id)
-    async with db.transaction():
-        known = {
-            r["id"] for r in await db.fetch("SELECT id FROM part WHERE id = ANY($1)", part_ids)
-        }
-        for i, item in enumerate(data.items):
-            if item.part_id not in known:
-                raise Invalid(f"items[{i}].part_id", "unknown part")
-        await db.execute("DELETE FROM stock WHERE engineer = $1", engineer_id)
-        async with db.connection() as conn:
-            await conn.executemany(
-                "INSERT INTO stock (part, engineer, qty) VALUES ($1, $2, $3)",
-                [(item.part_id, engineer_id, item.qty) for item in data.items if item.qty > 0],
-            )
-    return await get_stock(engineer_id)

@@ -1,4 +1,4 @@
-"""Tables of the customer base: accounts, contacts, products, parts, stock, devices."""
+"""Tables of the customer base: accounts, contacts, devices (installed assets)."""
 
 from enum import StrEnum
 
@@ -7,8 +7,6 @@ from piccolo.columns import (
     Date,
     DoublePrecision,
     ForeignKey,
-    Integer,
-    Numeric,
     OnDelete,
     Text,
     Timestamptz,
@@ -17,6 +15,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from backend.catalogue.tables import Product
 from backend.staff.tables import User
 
 
@@ -51,30 +50,6 @@ class Contact(Table):
     phone = Varchar(length=40, null=True, default=None)
     email = Varchar(length=254, null=True, default=None)
     decision_maker = Boolean(default=False)
-
-
-class Product(Table):
-    sku = Varchar(length=60, unique=True)
-    name = Varchar(length=200)
-    category = Varchar(length=80, null=True, default=None)
-    required_skill = Varchar(length=60, null=True, default=None)
-    warranty_months = Integer(default=12)
-
-
-class Part(Table):
-    sku = Varchar(length=60, unique=True)
-    name = Varchar(length=200)
-    price = Numeric(digits=(12, 2), null=True, default=None)
-
-
-class Stock(Table):
-    """Parts held by an engineer's van, or by the warehouse when engineer is null."""
-
-    part = ForeignKey(references=Part, null=False, index=True, on_delete=OnDelete.cascade)
-    engineer = ForeignKey(
-        references=User, null=True, default=None, index=True, on_delete=OnDelete.cascade
-    )
-    qty = Integer(default=0)
 
 
 class Device(Table):

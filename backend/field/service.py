@@ -10,16 +10,16 @@ import asyncpg
 from geopy.distance import geodesic
 from msgspec import structs
 
-from backend import db
+from backend import db, live
 from backend.access import (
     Principal,
+    Role,
     check_route_read,
     check_visit,
     check_visit_plan,
     check_visit_read,
     visit_visibility,
 )
-from backend.boards import live
 from backend.errors import Conflict, Invalid, NotFound
 from backend.field.route import Fix, build_route
 from backend.field.schemas import (
@@ -35,7 +35,6 @@ from backend.field.schemas import (
 )
 from backend.schemas import Page, from_row
 from backend.settings import get_settings
-from backend.staff.tables import Role
 
 # A phone's clock may run a little fast; an offline outbox may hold fixes for days, not weeks.
 MAX_AHEAD = timedelta(minutes=5)

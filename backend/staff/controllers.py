@@ -9,14 +9,13 @@ from litestar.datastructures import Cookie
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from backend.access import Principal, allow, current, signed_in
+from backend.access import Principal, Role, allow, current, signed_in
 from backend.access import check_user_read as check_read
-from backend.auth import CSRF_COOKIE, SESSION_COOKIE
 from backend.schemas import Limit, Offset, Page, PathId, Search
 from backend.settings import get_settings
 from backend.staff import service
+from backend.staff.auth import CSRF_COOKIE, SESSION_COOKIE
 from backend.staff.schemas import LoginIn, LoginOut, UserIn, UserOut, UserPatch, ZoneIn, ZoneOut
-from backend.staff.tables import Role
 
 
 def client_ip(request: Request[Any, Any, Any]) -> str:

@@ -8,8 +8,9 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from backend.access import Role
 from backend.schemas import Email, Id, Input, Lat, Lng, Name, Phone
-from backend.staff.tables import DutyStatus, Role
+from backend.staff.tables import DutyStatus
 
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=200)]
 Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]

@@ -18,12 +18,11 @@ from msgspec import UNSET, structs
 from shapely.geometry import Polygon
 
 from backend import db
-from backend.access import Principal
+from backend.access import Principal, Role
 from backend.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from backend.schemas import Page, from_row
 from backend.settings import get_settings
 from backend.staff.schemas import LoginOut, UserBrief, UserIn, UserOut, UserPatch, ZoneIn, ZoneOut
-from backend.staff.tables import Role
 
 _hasher = PasswordHasher.from_parameters(
     CHEAPEST if get_settings().argon2_profile == "test" else RFC_9106_LOW_MEMORY

@@ -7,10 +7,8 @@ from piccolo.columns import (
     UUID,
     Array,
     Boolean,
-    Bytea,
     DoublePrecision,
     ForeignKey,
-    Integer,
     OnDelete,
     Timestamptz,
     Varchar,
@@ -19,12 +17,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"
-    REP = "rep"
-    ENGINEER = "engineer"
+from backend.access import Role
 
 
 class DutyStatus(StrEnum):
@@ -79,17 +72,3 @@ class LoginFailure(Table):
     email = Varchar(length=254, index=True)
     ip = Varchar(length=64, index=True)
     at = Timestamptz(default=TimestamptzNow(), index=True, index_method=IndexMethod.btree)
-
-
-class IdempotencyKey(Table):
-    """A write applied once: replaying its key returns the stored response instead."""
-
-    user = ForeignKey(references=User, null=False, on_delete=OnDelete.cascade)
-    key = Varchar(length=100)
-    method = Varchar(length=10)
-    path = Varchar(length=300)
-    body_hash = Varchar(length=64)
-    status_code = Integer()
-    content_type = Varchar(length=100, null=True, default=None)
-    response = Bytea()
-    created_at = Timestamptz(default=TimestamptzNow())

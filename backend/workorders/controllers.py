@@ -11,15 +11,14 @@ from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from backend import ratelimit
-from backend.access import MANAGERS, SELLERS, allow, current, signed_in
+from backend.access import MANAGERS, SELLERS, Role, allow, current, signed_in
 from backend.customers import devices
 from backend.customers.schemas import DeviceOut
 from backend.push import service as push
 from backend.push.schemas import SubscriptionIn, SubscriptionOut, UnsubscribeIn
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Token
 from backend.settings import get_settings
-from backend.staff.tables import Role
-from backend.workorders import duty, events, queries, service
+from backend.workorders import duty, events, offers, queries, service
 from backend.workorders.schemas import (
     AssignIn,
     AssignmentOut,
@@ -37,7 +36,6 @@ from backend.workorders.schemas import (
     WorkOrderOut,
 )
 from backend.workorders.tables import Priority, Source, Status
-from dispatch import store
 
 ENGINEER = allow(Role.ENGINEER)
 Action = dict[str, Any]
@@ -146,7 +144,7 @@ class DispatchController(Controller):
     @post("/dispatch/run", status_code=HTTP_200_OK, guards=[allow(*MANAGERS)])
     async def run(self) -> list[AssignmentOut]:
         """Batch-assigns the waiting backlog by least total travel, urgent and VIP first."""
-        assignments = await store.run_batch(datetime.now(UTC))
+        assignments = await offers.run_batch(datetime.now(UTC))
         for a in assignments:
             events.announce_offer(a)
         return [

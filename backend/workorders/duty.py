@@ -9,29 +9,27 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from backend import db
-from backend.access import Principal
-from backend.boards import live
+from backend import db, live
+from backend.access import Principal, Role
 from backend.errors import Conflict, NotFound
-from backend.staff.tables import Role
+from backend.workorders import offers
 from backend.workorders.events import add_event, announce, now_utc
 from backend.workorders.schemas import DutyIn
 from backend.workorders.tables import Status
-from dispatch import store
 from dispatch.models import Assignment
 
 log = logging.getLogger("fieldline.workorders")
 
 
 async def dispatch_now(work_order_id: int, now: datetime) -> Assignment | None:
-    offer = await store.dispatch_job(work_order_id, now)
+    offer = await offers.dispatch_job(work_order_id, now)
     announce(work_order_id, Status.OFFERED if offer else Status.NEW, offer)
     return offer
 
 
 async def drain_queue(now: datetime) -> None:
     """An engineer came free: offer waiting jobs (urgent and VIP first, then oldest)."""
-    for offer in await store.dispatch_waiting(now):
+    for offer in await offers.dispatch_waiting(now):
         announce(offer.job_id, Status.OFFERED, offer)
 
 
@@ -99,7 +97,7 @@ async def set_duty(principal: Principal, data: DutyIn) -> None:
 
 async def tick(now: datetime) -> None:
     """One beat of the dispatch clock: lapsed offers go to the next best engineer."""
-    for work_order_id in await store.expire_offers(now):
+    for work_order_id in await offers.expire_offers(now):
         await dispatch_now(work_order_id, now)
     await drain_queue(now)
 

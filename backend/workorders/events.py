@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from backend import db
-from backend.boards import live
+from backend import db, live
 from backend.push import service as push
 from backend.settings import get_settings
 from backend.workorders.tables import Status

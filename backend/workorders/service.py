@@ -9,11 +9,11 @@ from backend import db
 from backend.access import Principal, check_job_action
 from backend.errors import Conflict, Invalid, NotFound
 from backend.settings import get_settings
+from backend.workorders import offers
 from backend.workorders.duty import dispatch_now, drain_queue
 from backend.workorders.events import add_event, announce, now_utc
 from backend.workorders.schemas import CompleteIn
 from backend.workorders.tables import Priority, Source, Status
-from dispatch import store
 from dispatch.models import Assignment
 
 OPEN = (Status.OFFERED, Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE)
@@ -263,9 +263,9 @@ async def assign(principal: Principal, work_order_id: int, engineer_id: int) -> 
             await db.execute(
                 "UPDATE work_order SET status = 'new', engineer = NULL WHERE id = $1", work_order_id
             )
-        distance = await store.distance_to(work_order_id, engineer_id, now)
+        distance = await offers.distance_to(work_order_id, engineer_id, now)
         offer = Assignment(job_id=work_order_id, engineer_id=engineer_id, distance_km=distance)
-        await store.record_offer(offer, now, actor_kind="staff", actor_id=principal.id)
+        await offers.record_offer(offer, now, actor_kind="staff", actor_id=principal.id)
     announce(work_order_id, Status.OFFERED, offer)
     return offer
 

@@ -16,7 +16,8 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from backend.customers.tables import Account, Device, Part, Product
+from backend.catalogue.tables import Part, Product
+from backend.customers.tables import Account, Device
 from backend.staff.tables import User
 
 

@@ -312,7 +312,7 @@ PARTS: tuple[PartSpec, ...] = (
 
 # fmt: on
 
-# --- the demo's history (backend/demo_history.py) ----------------------------------------------
+# --- the demo's history (backend/demo/history.py) ----------------------------------------------
 
 # Models that break more often than the rest (requests per device), and that rate worse.
 FAILURE_FACTOR: dict[str, float] = {

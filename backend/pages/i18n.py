@@ -22,9 +22,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from markupsafe import Markup
 
-from backend.settings import get_settings
+from backend.settings import PWA, get_settings
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = PWA / "locale"
 DEFAULT_LOCALE = "en"
 # English is the source language of every message, so it needs no catalog.
 LOCALES = ("en", "zh_CN")

@@ -1,17 +1,17 @@
 """Draws the PWA's icons (a location pin over a route line) into pwa/static/icons/.
 
-Run `python -m pwa.icons` after changing the drawing; the PNGs are committed, so serving them needs
-no Pillow. Each icon is drawn 4× larger and scaled down, which gives smooth edges without any
-anti-aliasing support in ImageDraw.
+Run `python -m backend.pages.icons` after changing the drawing; the PNGs are committed, so
+serving them needs no Pillow. Each icon is drawn 4× larger and scaled down, which gives smooth
+edges without any anti-aliasing support in ImageDraw.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PIL import Image, ImageDraw
 
-OUT = Path(__file__).resolve().parent / "static" / "icons"
+from backend.settings import PWA
+
+OUT = PWA / "static" / "icons"
 BRAND = (15, 92, 140, 255)  # --brand in app.css
 ACCENT = (255, 183, 3, 255)  # the route: the one warm colour of the palette
 WHITE = (255, 255, 255, 255)

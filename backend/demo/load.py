@@ -1,4 +1,4 @@
-"""`fieldline demo`: load the demo data set (backend/demo_plan.py) into an empty database."""
+"""`fieldline demo`: load the demo data set (backend/demo/plan.py) into an empty database."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import asyncpg
 
 from backend import db
 from backend.customers.qr import new_token
-from backend.demo_plan import TABLES, DemoPlan, build_plan, demo_email
+from backend.demo.plan import TABLES, DemoPlan, build_plan, demo_email
 from backend.staff.service import hash_password
 
 DEMO_PASSWORD = "fieldline-demo"

@@ -16,11 +16,10 @@ from litestar import Controller, Request, Response, get
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from backend.access import Principal, principal_of
+from backend.access import Principal, Role, principal_of
+from backend.pages import i18n
 from backend.schemas import PathId
 from backend.settings import get_settings
-from backend.staff.tables import Role
-from pwa import i18n
 
 # A page shows one person's day: no shared cache keeps it, and the browser always asks again
 # (the service worker answers from its own copy only when the network fails).

@@ -1,5 +1,5 @@
 """The demo data set as plain rows: a seeded, reproducible Shanghai of staff, customers, devices
-and (backend/demo_history.py) their history; backend/demo.py loads it."""
+and (backend/demo/history.py) their history; backend/demo/load.py loads it."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from datetime import UTC, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from backend import demo_names as names
 from backend.customers.dedupe import normalise_name, normalise_phone
 from backend.customers.devices import warranty_end
-from backend.demo_history import build_history
+from backend.demo import names
+from backend.demo.history import build_history
 
 EMAIL_DOMAIN = "fieldline.test"
 SHANGHAI = timezone(timedelta(hours=8))
@@ -47,7 +47,7 @@ TABLES: tuple[tuple[str, str, tuple[str, ...], dict[int, str]], ...] = (
     ("stock", "stock", ("part", "engineer", "qty"), {0: "parts", 1: "users"}),
     ("devices", "device", ("account", "product", "serial", "installed_on", "warranty_until",
                            "lat", "lng", "qr_token"), {0: "accounts", 1: "products"}),
-    # The history (backend/demo_history.py): jobs with their events, parts and ratings; visits.
+    # The history (backend/demo/history.py): jobs with their events, parts and ratings; visits.
     ("work_orders", "work_order", ("device", "account", "product", "source", "reporter_name",
                                    "reporter_phone", "description", "priority", "status",
                                    "engineer", "distance_km", "lat", "lng", "offered_at",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from backend import demo_names as names
+from backend.demo import names
 
 Row = tuple[Any, ...]
 SHANGHAI_OFFSET = timedelta(hours=8)

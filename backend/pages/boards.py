@@ -13,9 +13,9 @@ from backend.boards import queries
 from backend.boards.charts import bar_chart, week_chart
 from backend.boards.service import sales_board, satisfaction_board
 from backend.errors import Forbidden
+from backend.pages import i18n
 from backend.schemas import DateFrom, DateTo, QueryId
 from backend.settings import get_settings
-from pwa import i18n
 
 
 def _manager_or_redirect(request: Request[Any, Any, Any]) -> Redirect | None:

@@ -1,0 +1,67 @@
+"""Request and response shapes of the catalogue API: products, parts, van stock."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+
+from backend.schemas import Id, Input, Name, ShortText
+
+Sku = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+]
+Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+Qty = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
+
+
+class ProductIn(Input):
+    sku: Sku
+    name: Name
+    category: ShortText | None = None
+    required_skill: Skill | None = None
+    warranty_months: Annotated[int, msgspec.Meta(ge=0, le=240)] = 12
+
+
+class ProductOut(msgspec.Struct):
+    id: int
+    sku: str
+    name: str
+    category: str | None
+    required_skill: str | None
+    warranty_months: int
+
+
+class PartIn(Input):
+    sku: Sku
+    name: Name
+    price: Decimal | None = None  # range checked by the service (msgspec cannot bound Decimal)
+
+
+class PartOut(msgspec.Struct):
+    id: int
+    sku: str
+    name: str
+    price: Decimal | None
+
+
+class StockItemIn(Input):
+    part_id: Id
+    qty: Qty
+
+
+class StockIn(Input):
+    items: Annotated[list[StockItemIn], msgspec.Meta(max_length=1000)]
+
+
+class StockItemOut(msgspec.Struct):
+    part_id: int
+    sku: str
+    name: str
+    qty: int
+
+
+class StockOut(msgspec.Struct):
+    engineer_id: int
+    items: list[StockItemOut]
