@@ -6,8 +6,8 @@ import contextlib
 import io
 import os
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -84,23 +84,51 @@ async def connection() -> AsyncIterator[Any]:
         yield conn
 
 
+# What to do once the outermost transaction commits (backend/tasks.py starts background work
+# from here): a list per transaction, in the order given; dropped on a rollback.
+_on_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar("on_commit", default=None)
+
+
+def on_commit(action: Callable[[], None]) -> None:
+    """Runs action once the outermost transaction has committed, never after a rollback; at
+    once when no transaction is open (what it follows is committed already)."""
+    waiting = _on_commit.get()
+    if waiting is None:
+        action()
+    else:
+        waiting.append(action)
+
+
 @asynccontextmanager
 async def transaction() -> AsyncIterator[None]:
     """A transaction, or inside one a savepoint: a failure undoes only the inner part.
 
     Requests made with an Idempotency-Key run whole in one transaction (backend/idempotency.py),
     so the services' own transactions nest; a lost race retried by dispatch must not doom it.
+    Work given to on_commit() waits for the outermost COMMIT; a savepoint rolled back drops
+    what was given inside it.
     """
     outer = engine.current_transaction.get()
     if outer is None:
-        async with engine.transaction():
-            yield
+        actions: list[Callable[[], None]] = []
+        token = _on_commit.set(actions)
+        try:
+            async with engine.transaction():
+                yield
+        finally:
+            _on_commit.reset(token)
+        for action in actions:
+            action()
         return
+    waiting = _on_commit.get()
+    kept = len(waiting) if waiting is not None else 0
     savepoint = await outer.savepoint()
     try:
         yield
     except BaseException:
         await savepoint.rollback_to()
+        if waiting is not None:
+            del waiting[kept:]
         raise
     await savepoint.release()
 
@@ -113,33 +141,6 @@ async def unique_or(conflict: Exception) -> AsyncIterator[None]:
             yield
     except asyncpg.UniqueViolationError as exc:
         raise conflict from exc
-
-
-# Work to start once the request's own transaction has committed (backend/idempotency.py opens
-# the list for a keyed request); with no such transaction to wait for, it starts at once.
-_after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
-    "after_commit", default=None
-)
-
-
-def after_commit(action: Callable[[], None]) -> None:
-    """Starts action now, or once the request's transaction has committed; never on a rollback."""
-    waiting = _after_commit.get()
-    if waiting is None:
-        action()
-    else:
-        waiting.append(action)
-
-
-@contextmanager
-def held_until_commit() -> Iterator[list[Callable[[], None]]]:
-    """Collects the after_commit actions of the work inside; the caller runs or drops them."""
-    actions: list[Callable[[], None]] = []
-    token = _after_commit.set(actions)
-    try:
-        yield actions
-    finally:
-        _after_commit.reset(token)
 
 
 def check_reads_may_overlap() -> None:

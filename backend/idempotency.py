@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from piccolo.columns import Bytea, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
@@ -19,6 +20,7 @@ from piccolo.table import Table
 
 from backend import db
 from backend.access import Principal
+from backend.clock import Job
 
 # Plain ASGI shapes: this middleware reads and writes raw messages.
 Message = MutableMapping[str, Any]
@@ -26,6 +28,7 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
 
 class IdempotencyKey(Table):
     """A write applied once: replaying its key returns the stored response instead."""
@@ -132,39 +135,36 @@ class IdempotencyMiddleware:
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
 
-        with db.held_until_commit() as after:
-            try:
-                async with db.transaction():
-                    fresh = await db.fetchval(
-                        """INSERT INTO idempotency_key ("user", key, method, path, body_hash,
-                               status_code, response, created_at)
-                           VALUES ($1, $2, $3, $4, $5, 0, ''::bytea, now())
-                           ON CONFLICT ("user", key) DO NOTHING RETURNING id""",
-                        user_id,
-                        key,
-                        scope["method"],
-                        scope["path"][:300],
-                        digest,
-                    )
-                    if fresh is None:
-                        await self._replay(send, user_id, key, digest)
-                        return
-                    await self.app(scope, replay_body, capture)
-                    if start.get("status", 500) >= 500:
-                        raise _Rollback
-                    headers = dict(start.get("headers", []))
-                    await db.execute(
-                        """UPDATE idempotency_key
-                           SET status_code = $2, content_type = $3, response = $4 WHERE id = $1""",
-                        fresh,
-                        start["status"],
-                        headers.get(b"content-type", b"").decode("latin-1"),
-                        b"".join(parts),
-                    )
-            except _Rollback:
-                after.clear()  # nothing of it happened: no news of it either
-        for action in after:
-            action()
+        try:
+            async with db.transaction():
+                fresh = await db.fetchval(
+                    """INSERT INTO idempotency_key ("user", key, method, path, body_hash,
+                           status_code, response, created_at)
+                       VALUES ($1, $2, $3, $4, $5, 0, ''::bytea, now())
+                       ON CONFLICT ("user", key) DO NOTHING RETURNING id""",
+                    user_id,
+                    key,
+                    scope["method"],
+                    scope["path"][:300],
+                    digest,
+                )
+                if fresh is None:
+                    await self._replay(send, user_id, key, digest)
+                    return
+                await self.app(scope, replay_body, capture)
+                if start.get("status", 500) >= 500:
+                    raise _Rollback
+                headers = dict(start.get("headers", []))
+                await db.execute(
+                    """UPDATE idempotency_key
+                       SET status_code = $2, content_type = $3, response = $4 WHERE id = $1""",
+                    fresh,
+                    start["status"],
+                    headers.get(b"content-type", b"").decode("latin-1"),
+                    b"".join(parts),
+                )
+        except _Rollback:
+            pass  # nothing of it happened, and no news of it goes out (db.on_commit)
         # Answer only after the commit: an acknowledged write is a stored write.
         await send(start)
         await send({"type": "http.response.body", "body": b"".join(parts)})
@@ -199,8 +199,16 @@ class IdempotencyMiddleware:
         await send({"type": "http.response.body", "body": bytes(stored["response"])})
 
 
-async def prune(days: int = 7) -> None:
-    """Keys older than any outbox would replay are forgotten (housekeeping)."""
-    await db.execute(
-        "DELETE FROM idempotency_key WHERE created_at < now() - make_interval(days => $1)", days
-    )
+# An outbox replays within hours of a write; two days covers a phone that was off for a weekend
+# night. A key older than this is forgotten: a replay after that is a new request.
+KEEP = timedelta(hours=48)
+
+
+async def prune(now: datetime) -> str:
+    """Forgets keys older than KEEP (the clock's housekeeping)."""
+    gone = await db.execute("DELETE FROM idempotency_key WHERE created_at < $1", now - KEEP)
+    hours = int(KEEP.total_seconds() // 3600)
+    return f"{gone.split()[-1]} key(s) older than {hours} h forgotten"
+
+
+PRUNE_KEYS = Job("idempotency-keys", timedelta(hours=1), prune)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import functools
 import json
 import logging
@@ -26,7 +25,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
 from litestar.response import ServerSentEventMessage
 
-from backend import db
+from backend import db, tasks
 
 log = logging.getLogger("fieldline.boards")
 
@@ -37,10 +36,6 @@ RETRY_MS = 2000  # how soon a browser reconnects a dropped stream
 # spread again over the workers, and a worker shutting down is never held up for long.
 STREAM_SECONDS = 600.0
 RECONNECT_SECONDS = 1.0
-
-# Strong references: the event loop keeps only weak ones, and a collected task is a lost event.
-_pending: set[asyncio.Task[None]] = set()
-
 
 # --- publishing: from any process that writes (workers, the CLI, tests) -----------------------
 
@@ -56,20 +51,9 @@ def publish_engineer(engineer_id: int) -> None:
 
 
 def _schedule(event: dict[str, Any]) -> None:
-    # Once the change is committed (under an Idempotency-Key, the request's whole transaction):
-    # an event sent earlier could make a board fetch the old state, or announce a rolled-back one.
-    db.after_commit(functools.partial(_send, json.dumps(event)))
-
-
-def _send(payload: str) -> None:
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return  # no event loop: nothing is running that could have a board open
-    # A fresh context: no transaction (a ContextVar) follows the NOTIFY to its pooled connection.
-    task = loop.create_task(_notify(payload), context=contextvars.Context())
-    _pending.add(task)
-    task.add_done_callback(_pending.discard)
+    # Once the change is committed: an event sent earlier could make a board fetch the old
+    # state, or announce a rolled-back one.
+    tasks.after_commit(functools.partial(_notify, json.dumps(event)), "board event")
 
 
 async def _notify(payload: str) -> None:
@@ -77,12 +61,6 @@ async def _notify(payload: str) -> None:
         await db.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
     except Exception:
         log.warning("live board event not sent: %s", payload, exc_info=True)
-
-
-async def drain() -> None:
-    """Waits until every event scheduled so far is sent."""
-    while _pending:
-        await asyncio.wait(set(_pending))
 
 
 # --- receiving: one LISTEN connection per worker, fanned out to its streams --------------------
@@ -168,7 +146,7 @@ class BoardChannels(ChannelsPlugin):
     ) -> None:
         self.running = False
         await super().__aexit__(exc_type, exc_val, exc_tb)
-        await drain()
+        await tasks.drain()
 
 
 def channels_plugin() -> BoardChannels:

@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from backend import db, live
+from backend import db, live, tasks
 
 SENTINEL = "end"
 
@@ -27,7 +27,7 @@ class Heard:
 
     async def events(self) -> list[dict[str, Any]]:
         """Every board event heard so far, once the ones still pending have been sent."""
-        await live.drain()
+        await tasks.drain()
         # Events reach a listener in commit order: once this one is in, every earlier one is.
         await db.execute("SELECT pg_notify($1, $2)", live.CHANNEL, SENTINEL)
         events = []

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from backend.push import service as push
+from backend import tasks
 from tests.loop import SITE, engineer, file_request, jobs, step, world
 from tests.push_receiver import Browser, PushReceiver
 
@@ -73,7 +73,7 @@ async def receiver(monkeypatch):
     monkeypatch.setenv("FIELDLINE_PUSH_ALLOW_HTTP", "1")  # the receiver listens on 127.0.0.1
     async with PushReceiver() as push_service:
         yield push_service
-    await push.drain()
+    await tasks.drain()
 
 
 async def test_the_offer_is_pushed_to_the_engineer_and_status_to_the_customer(api, receiver):
@@ -93,7 +93,7 @@ async def test_the_offer_is_pushed_to_the_engineer_and_status_to_the_customer(ap
     )
     assert response.status_code == 200
     job = await file_request(api, w.token)
-    await push.drain()
+    await tasks.drain()
     [offer] = receiver.at("/engineer")
     payload = json.loads(phone.decrypt(offer.body))
     assert payload["type"] == "offer"
@@ -107,7 +107,7 @@ async def test_the_offer_is_pushed_to_the_engineer_and_status_to_the_customer(ap
     )
     assert follow.status_code == 201
     await step(api, person, job["id"], "accept")
-    await push.drain()
+    await tasks.drain()
     [update] = receiver.at("/customer")
     assert json.loads(customer.decrypt(update.body)) == {
         "type": "status",
@@ -121,7 +121,7 @@ async def test_the_offer_is_pushed_to_the_engineer_and_status_to_the_customer(ap
     )
     assert unfollow.status_code == 204
     await step(api, person, job["id"], "travel")
-    await push.drain()
+    await tasks.drain()
     assert len(receiver.at("/customer")) == 1  # nothing more after unfollowing
 
 

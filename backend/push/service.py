@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import contextvars
 import functools
 import ipaddress
 import logging
@@ -28,7 +27,7 @@ from webpush import WebPush, WebPushSubscription
 from webpush.types import WebPushKeys
 from webpush.vapid import VAPID
 
-from backend import db
+from backend import db, tasks
 from backend.errors import Invalid, NotFound
 
 if TYPE_CHECKING:
@@ -48,7 +47,6 @@ MAX_PAYLOAD = 4096 - 86 - 1 - 16
 ATTEMPTS = 3
 RETRY_DELAYS = (0.5, 2.0)  # seconds before the 2nd and 3rd attempt (tests set them to zero)
 ATTEMPT_DEADLINE = 15.0  # a whole attempt, so a server dripping bytes cannot hold a send forever
-SHUTDOWN_WAIT = 10.0
 _PRIVATE, _PUBLIC = "vapid_private_pem", "vapid_public_pem"
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -264,9 +262,6 @@ async def unsubscribe(
 
 # --- sending -------------------------------------------------------------------------------------
 
-# Strong references: the event loop keeps only weak ones, and a collected task is a lost send.
-_pending: set[asyncio.Task[None]] = set()
-
 
 def notify_user(
     user_id: int, payload: dict[str, Any], *, urgency: Urgency = "normal", ttl: int = DEFAULT_TTL
@@ -295,23 +290,10 @@ def _schedule(column: str, owner: int, payload: dict[str, Any], urgency: Urgency
     if len(body) > MAX_PAYLOAD:
         log.error("push payload of %d bytes is over %d; not sent", len(body), MAX_PAYLOAD)
         return
-    # Under a keyed request, once its transaction has committed: never news of a rolled-back change.
-    db.after_commit(functools.partial(_start, column, owner, body, urgency, ttl))
-
-
-def _start(column: str, owner: int, body: bytes, urgency: Urgency, ttl: int) -> None:
-    try:
-        loop = asyncio.get_running_loop()
-        # A fresh context: the caller's transaction (a ContextVar) must not follow the send,
-        # which outlives it; the send takes its own pooled connection.
-        task = loop.create_task(
-            _send_all(column, owner, body, urgency, ttl), context=contextvars.Context()
-        )
-    except Exception:
-        log.exception("push to %s %s not scheduled", column.strip('"'), owner)
-        return
-    _pending.add(task)
-    task.add_done_callback(_pending.discard)
+    # Once the change is committed: never news of a rolled-back change.
+    send = functools.partial(_send_all, column, owner, body, urgency, ttl)
+    who = column.strip('"')
+    tasks.after_commit(send, f"push to {who} {owner}")
 
 
 async def _send_all(column: str, owner: int, body: bytes, urgency: Urgency, ttl: int) -> None:
@@ -376,25 +358,8 @@ async def _deliver(
         log.exception("push %s failed", where)
 
 
-async def drain(timeout: float | None = None) -> None:
-    """Waits for every pending send; after timeout (if given) cancels what is left."""
-    try:
-        async with asyncio.timeout(timeout):
-            while _pending:
-                await asyncio.wait(set(_pending))
-    except TimeoutError:
-        left = list(_pending)
-        log.warning("%d push send(s) still running after %ss; cancelled", len(left), timeout)
-        for task in left:
-            task.cancel()
-        await asyncio.gather(*left, return_exceptions=True)
-
-
 @asynccontextmanager
 async def push_lifespan(app: Litestar) -> AsyncIterator[None]:
-    """Makes the VAPID keys at start (a bad subject fails the start); drains sends at shutdown."""
+    """Makes the VAPID keys at start: a bad subject fails the start, not the first send."""
     await signer()
-    try:
-        yield
-    finally:
-        await drain(timeout=SHUTDOWN_WAIT)
+    yield

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from backend import tasks
 from backend.push import service
 from tests.push_receiver import PushReceiver
 
@@ -17,7 +18,7 @@ async def push_setup(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
     # The api fixture empties app_secret: a key pair cached by an earlier test is not stored.
     monkeypatch.setattr(service, "_signer", None)
     yield
-    await service.drain()
+    await tasks.drain()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from backend import db
+from backend import db, tasks
 from backend.push import service
 from tests.factories import Staff, staff
 from tests.push.subscribers import KEY, SUBSCRIPTIONS, bare_work_order, stored, subscribed
@@ -64,7 +64,7 @@ async def test_a_shared_tablet_changes_hands(api, receiver):
     assert [row["user"] for row in await stored()] == [second.id]
     service.notify_user(first.id, {"to": "first"})
     service.notify_user(second.id, {"to": "second"})
-    await service.drain()
+    await tasks.drain()
     assert [json.loads(browser.decrypt(r.body)) for r in receiver.requests] == [{"to": "second"}]
 
 
