@@ -12,10 +12,11 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from backend import db
+from backend import db, idempotency, ratelimit, tasks
 from backend.boards.controllers import BOARD_CONTROLLERS
-from backend.boards.rollups import rollup_clock
+from backend.boards.rollups import refresh_job
 from backend.catalogue.controllers import CATALOGUE_CONTROLLERS
+from backend.clock import Job, clock_lifespan
 from backend.customers.controllers import CUSTOMER_CONTROLLERS
 from backend.errors import EXCEPTION_HANDLERS
 from backend.field.controllers import FIELD_CONTROLLERS
@@ -30,8 +31,9 @@ from backend.push.controllers import PUSH_CONTROLLERS
 from backend.push.service import push_lifespan
 from backend.staff.auth import SessionAuthentication
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
+from backend.staff.service import PRUNE_LOGIN_FAILURES
 from backend.workorders.controllers import WORK_ORDER_CONTROLLERS
-from backend.workorders.duty import dispatch_clock
+from backend.workorders.offers import OFFER_ROUND
 
 
 class MigrationsPending(RuntimeError):
@@ -54,6 +56,17 @@ async def database(app: Litestar) -> AsyncIterator[None]:
         await db.close_pool()
 
 
+def periodic_jobs() -> list[Job]:
+    """Every job of the workers' clock (backend/clock.py), in the order `clock --once` runs them."""
+    return [
+        OFFER_ROUND,
+        refresh_job(),
+        idempotency.PRUNE_KEYS,
+        ratelimit.PRUNE_HITS,
+        PRUNE_LOGIN_FAILURES,
+    ]
+
+
 def create_app() -> Litestar:
     return Litestar(
         route_handlers=[
@@ -73,7 +86,7 @@ def create_app() -> Litestar:
             *OFFICE_PAGES,
             *BOARD_PAGES,
         ],
-        lifespan=[database, push_lifespan, dispatch_clock, rollup_clock],
+        lifespan=[database, push_lifespan, tasks.tasks_lifespan, clock_lifespan(periodic_jobs())],
         # Live boards: LISTEN/NOTIFY channels; started after `database` has the DSN.
         plugins=[channels_plugin()],
         middleware=[

@@ -1,4 +1,4 @@
-"""The `fieldline` command: serve, migrate, create-user, demo."""
+"""The `fieldline` command: serve, migrate, create-user, demo, clock."""
 
 from __future__ import annotations
 
@@ -126,6 +126,42 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _clock_once(only: list[str] | None) -> list[tuple[str, str]]:
+    from backend import clock
+    from backend.app import periodic_jobs
+
+    jobs = [j for j in periodic_jobs() if not only or j.name in only]
+    await db.open_pool()
+    try:
+        return await clock.run_once(jobs)
+    finally:
+        await db.close_pool()
+
+
+def cmd_clock(args: argparse.Namespace) -> int:
+    from backend import tasks
+    from backend.app import periodic_jobs
+
+    names = [j.name for j in periodic_jobs()]
+    unknown = sorted(set(args.job or ()) - set(names))
+    if unknown:
+        print(
+            f"fieldline: no clock job {', '.join(unknown)} (jobs: {', '.join(names)})",
+            file=sys.stderr,
+        )
+        return 2
+    db.configure()
+
+    async def once() -> list[tuple[str, str]]:
+        done = await _clock_once(args.job)
+        await tasks.drain()  # the pushes and board events a round set off
+        return done
+
+    for name, said in asyncio.run(once()):
+        print(f"{name}: {said}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="fieldline", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -156,6 +192,13 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--role", required=True, choices=["admin", "supervisor", "rep", "engineer"])
     user.add_argument("--skill", action="append", help="engineer skill (repeatable)")
     user.set_defaults(run=cmd_create_user)
+
+    clock = sub.add_parser(
+        "clock", help="run the periodic jobs (offers, reminders, recycling, pruning) once"
+    )
+    clock.add_argument("--once", action="store_true", required=True, help="one round of each job")
+    clock.add_argument("--job", action="append", help="only this job (repeatable)")
+    clock.set_defaults(run=cmd_clock)
     return top
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
-from backend import db
+from backend import clock, db
 from backend.boards import rollups
 from backend.boards.queries import dispatch_board, engineer_row, job_row
 from backend.boards.service import sales_board, satisfaction_board
@@ -66,7 +66,7 @@ db.fetchrow = _timed(db.fetchrow)  # type: ignore[assignment]
 
 
 def boards() -> dict[str, Callable[[], Awaitable[Any]]]:
-    today = rollups.today()
+    today = clock.today()
 
     def days(n: int) -> Any:
         return today - timedelta(days=n - 1)
@@ -152,7 +152,7 @@ async def main() -> None:
         )
         print(f"database: {dict(counts or {})}")
         state = await db.fetchrow("SELECT through FROM board_rollup")
-        if options.rebuild or state is None or state["through"] != rollups.today() - timedelta(1):
+        if options.rebuild or state is None or state["through"] != clock.today() - timedelta(1):
             started = time.perf_counter()
             full = await rollups.refresh(full=True)
             print(

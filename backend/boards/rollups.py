@@ -12,14 +12,10 @@ until it has, boards compute them live.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -34,24 +30,10 @@ from backend.boards.facts import (
     service_days_sql,
     sum_of,
 )
+from backend.clock import Job, company_day, day_start, today
 from backend.settings import get_settings
 
 log = logging.getLogger("fieldline.boards")
-
-# --- time ------------------------------------------------------------------------------------
-
-
-def zone_info() -> ZoneInfo:
-    return ZoneInfo(get_settings().business_timezone)
-
-
-def day_start(day: date) -> datetime:
-    """The UTC instant a business day begins."""
-    return datetime.combine(day, time(0), tzinfo=zone_info()).astimezone(UTC)
-
-
-def today() -> date:
-    return datetime.now(zone_info()).date()
 
 
 @dataclass(frozen=True)
@@ -106,7 +88,7 @@ async def _changed_since(state: Any) -> date | None:
         state["ping_mark"],
         state["repeat_days"],
     )
-    return at.astimezone(zone_info()).date() if at is not None else None
+    return company_day(at) if at is not None else None
 
 
 async def split(first: date, last: date) -> Split:
@@ -153,7 +135,7 @@ async def _first_day() -> date:
     )
     if earliest is None:
         return today()
-    return earliest.astimezone(zone_info()).date()
+    return company_day(earliest)
 
 
 async def _lock() -> bool:
@@ -275,25 +257,17 @@ async def _recompute(start_day: date, on: date) -> None:
         await db.execute("ANALYZE board_day, board_week, board_part_day, board_route_day")
 
 
-@contextlib.asynccontextmanager
-async def rollup_clock(app: Any) -> AsyncIterator[None]:
-    """Refreshes the board rollups now and then in every worker; one at a time really runs."""
-    every = get_settings().board_refresh_seconds
+async def refresh_round(now: datetime) -> str:
+    """The clock's round: store the days up to yesterday (the company's)."""
+    done = await refresh(on=company_day(now))
+    if done.through is None:
+        return "skipped: another refresh holds the rollups"
+    if done.recomputed_from is None:
+        return f"stored through {done.through}; nothing changed"
+    return f"stored through {done.through}, recomputed from {done.recomputed_from}"
 
-    async def beat() -> None:
-        await asyncio.sleep(min(every, 5))
-        while True:
-            try:
-                await refresh()
-            except Exception:  # a failed refresh must not stop the clock; boards stay right
-                log.exception("board rollup refresh failed")
-            await asyncio.sleep(every)
 
-    task = asyncio.create_task(beat()) if every > 0 else None
-    try:
-        yield
-    finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+def refresh_job() -> Job:
+    """Every worker offers to refresh every FIELDLINE_BOARD_REFRESH_SECONDS (0: only on demand)."""
+    every = timedelta(seconds=get_settings().board_refresh_seconds)
+    return Job("board-rollups", every, refresh_round)

@@ -15,7 +15,7 @@ from typing import Any
 
 from backend import db
 from backend.boards.facts import ONE_ZONE, ROUTE_DAYS_SQL, bind, local_day
-from backend.boards.rollups import Split, day_start, split
+from backend.boards.rollups import Split, split
 from backend.boards.schemas import (
     OffSiteVisit,
     RepDay,
@@ -24,6 +24,7 @@ from backend.boards.schemas import (
     Uncontacted,
     mean,
 )
+from backend.clock import day_start
 from backend.settings import get_settings
 
 LISTED = 200  # rows of the two lists; their totals are always given

@@ -23,7 +23,7 @@ from backend.boards.facts import (
     sum_of,
     whole_weeks,
 )
-from backend.boards.rollups import Split, day_start, split
+from backend.boards.rollups import Split, split
 from backend.boards.schemas import (
     Csat,
     EngineerRow,
@@ -38,6 +38,7 @@ from backend.boards.schemas import (
     minutes,
     percent,
 )
+from backend.clock import day_start
 from backend.schemas import from_row
 from backend.settings import get_settings
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from backend.boards import queries, rollups
+from backend import clock
+from backend.boards import queries
 from backend.boards.sales import sales
 from backend.boards.satisfaction import satisfaction
 from backend.boards.schemas import SalesBoard, SatisfactionBoard
@@ -16,7 +17,7 @@ DEFAULT_DAYS = 28
 
 def date_range(first: date | None, last: date | None) -> tuple[date, date]:
     """The business days asked for; by default the last four weeks up to today."""
-    last = last or rollups.today()
+    last = last or clock.today()
     first = first or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
         raise Invalid("from", "must not be after `to`")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from geopy.distance import geodesic
 from msgspec import structs
 
-from backend import db, live
+from backend import clock, db, live
 from backend.access import (
     Principal,
     Role,
@@ -20,6 +19,7 @@ from backend.access import (
     check_visit_read,
     visit_visibility,
 )
+from backend.clock import day_start
 from backend.errors import Conflict, Invalid, NotFound
 from backend.field.route import Fix, build_route
 from backend.field.schemas import (
@@ -51,25 +51,14 @@ def _check_fix_time(field: str, at: datetime, now: datetime) -> None:
         raise Invalid(field, "older than 7 days")
 
 
-# --- the business day ----------------------------------------------------------------------------
-
-
-def business_zone() -> ZoneInfo:
-    return ZoneInfo(get_settings().business_timezone)
-
-
-def today() -> date:
-    return datetime.now(business_zone()).date()
+# --- the company's day ----------------------------------------------------------------------------
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """[start, end) of a day in the business zone: midnight to midnight, so a 23 or 25 hour
-    day of a daylight-saving change comes out right (unlike start + 24 h)."""
+    """[start, end) of one of the company's days (backend/clock.py), checked for range."""
     if not FIRST_DAY <= day <= LAST_DAY:
         raise Invalid("date", f"a day from {FIRST_DAY} to {LAST_DAY}")
-    zone = business_zone()
-    start = datetime.combine(day, time(), zone)
-    return start, datetime.combine(day + timedelta(days=1), time(), zone)
+    return day_start(day), day_start(day + timedelta(days=1))
 
 
 # --- pings and routes ----------------------------------------------------------------------------
@@ -134,7 +123,7 @@ async def day_route(principal: Principal, user_id: int, day: date | None) -> Rou
     check_route_read(principal, user_id)
     if await db.fetchval("SELECT id FROM app_user WHERE id = $1", user_id) is None:
         raise NotFound("User not found")
-    day = day or today()
+    day = day or clock.today()
     start, end = day_bounds(day)
     rows = await db.fetch(
         """SELECT at, lat, lng, accuracy FROM location_ping

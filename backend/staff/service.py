@@ -7,7 +7,7 @@ import hashlib
 import json
 import secrets
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -19,6 +19,7 @@ from shapely.geometry import Polygon
 
 from backend import db
 from backend.access import Principal, Role
+from backend.clock import Job
 from backend.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from backend.schemas import Page, from_row
 from backend.settings import get_settings
@@ -251,3 +252,17 @@ async def create_zone(data: ZoneIn) -> ZoneOut:
 async def list_zones() -> list[ZoneOut]:
     rows = await db.fetch("SELECT id, name, boundary FROM zone ORDER BY name")
     return [ZoneOut(id=r["id"], name=r["name"], boundary=json.loads(r["boundary"])) for r in rows]
+
+
+# --- housekeeping ------------------------------------------------------------------------------
+
+
+async def prune_login_failures(now: datetime) -> str:
+    """Failed sign-ins older than the window no longer count toward a lockout: forgotten."""
+    gone = await db.execute(
+        "DELETE FROM login_failure WHERE at < $1", now - get_settings().login_window
+    )
+    return f"{gone.split()[-1]} old failed sign-in(s) forgotten"
+
+
+PRUNE_LOGIN_FAILURES = Job("login-failures", timedelta(minutes=15), prune_login_failures)
