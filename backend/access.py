@@ -127,9 +127,15 @@ def check_job_read(principal: Principal, engineer_id: int | None) -> None:
     raise NotFound("Work order not found")
 
 
-def check_job_action(principal: Principal, engineer_id: int | None, who: str) -> None:
-    """who = "engineer": only the job's own engineer acts; who = "staff": supervisors and admins."""
-    if who == "staff":
+class JobActor(StrEnum):
+    """Who takes a work-order step: the engineer holding the job, or a manager."""
+
+    ENGINEER = "engineer"
+    MANAGER = "manager"
+
+
+def check_job_action(principal: Principal, engineer_id: int | None, actor: JobActor) -> None:
+    if actor == JobActor.MANAGER:
         if not principal.is_manager:
             raise Forbidden("Only supervisors and admins may do this")
         return

@@ -15,6 +15,7 @@ from dispatch.models import Assignment, DispatchRules, Engineer, Job, Position
 BoolArray = npt.NDArray[np.bool_]
 # Candidate sort key: distance band, -parts overlap, jobs today, exact distance, engineer id.
 Score = tuple[int, int, int, float, int]
+ServiceKey = tuple[int, datetime, int]  # rank, created, id
 
 
 def effective_position(engineer: Engineer, now: datetime, rules: DispatchRules) -> Position:
@@ -97,16 +98,26 @@ def nearest_eligible(
     return None if best is None else best[1]
 
 
-def service_rank(job: Job) -> int:
+def rank(priority: str, vip: bool) -> int:
     """0 for urgent or VIP, 1 for high, 2 for normal: lower is served first."""
-    if job.priority == "urgent" or job.vip:
+    if priority == "urgent" or vip:
         return 0
-    return 1 if job.priority == "high" else 2
+    return 1 if priority == "high" else 2
+
+
+def service_key(priority: str, vip: bool, created_at: datetime, job_id: int) -> ServiceKey:
+    """The order of service, the one rule for every queue: urgent and VIP, then high, then
+    normal; oldest first within each."""
+    return rank(priority, vip), created_at, job_id
+
+
+def service_rank(job: Job) -> int:
+    return rank(job.priority, job.vip)
 
 
 def service_order(jobs: Iterable[Job]) -> list[Job]:
-    """Jobs in the order they are served: urgent and VIP, then high, then normal; oldest first."""
-    return sorted(jobs, key=lambda job: (service_rank(job), job.created_at, job.id))
+    """Jobs in the order they are served (service_key)."""
+    return sorted(jobs, key=lambda j: service_key(j.priority, j.vip, j.created_at, j.id))
 
 
 def _index_by_id(ids: Sequence[int], what: str) -> dict[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from backend import db
-from backend.workorders import duty, service
+from backend.workorders import offers, service
 from tests.factories import staff
 from tests.listening import board_events
 from tests.loop import SITE, engineer, file_request, world
@@ -122,7 +122,7 @@ async def test_a_keyed_writes_board_events_go_out_with_its_commit_only(
             raise RuntimeError("the database went away")
 
         # The duty change publishes the engineer's event, then fails: all of it is undone.
-        monkeypatch.setattr(duty, "drain_queue", broken)
+        monkeypatch.setattr(offers, "drain_queue", broken)
         failed = await api.put("/api/me/duty", json=on_duty, headers=key("d-1", person))
         assert failed.status_code == 500
         monkeypatch.undo()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from backend import db
 from backend.settings import get_settings
-from backend.workorders import duty
+from backend.workorders import offers
 from tests.loop import SITE, engineer, file_request, go_on_duty, jobs, step, world
 
 
@@ -110,9 +110,9 @@ async def test_offer_timeout_moves_the_job_on_with_a_driven_clock(api):
     near = await engineer(api, w, 1)
     far = await engineer(api, w, 3)
     job = await file_request(api, w.token)
-    await duty.tick(datetime.now(UTC) + timedelta(minutes=4))  # not yet
+    await offers.offer_round(datetime.now(UTC) + timedelta(minutes=4))  # not yet
     assert [j["id"] for j in await jobs(api, near)] == [job["id"]]
-    await duty.tick(datetime.now(UTC) + timedelta(minutes=6))
+    await offers.offer_round(datetime.now(UTC) + timedelta(minutes=6))
     assert await jobs(api, near) == []
     assert [j["id"] for j in await jobs(api, far)] == [job["id"]]
     events = (await api.get(f"/api/work-orders/{job['id']}", headers=w.supervisor.headers)).json()[

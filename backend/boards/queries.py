@@ -13,21 +13,21 @@ from backend.boards.schemas import DispatchBoard, EngineerPin, JobPin, ZoneArea
 from backend.errors import Invalid, NotFound
 from backend.schemas import from_row
 from backend.workorders.queries import sla_breached
+from backend.workorders.tables import HELD, UNFINISHED, sql_list
+from dispatch.assign import rank
 
-OPEN = ("new", "offered", "accepted", "en_route", "on_site")
 STATES = ("off_duty", "free", "offered", "travelling", "on_site")
 # An engineer's state on the map follows his job first: supervisors can offer a job to an
 # engineer who is off duty, and that offer is what the board must show.
 JOB_STATE = {"offered": "offered", "accepted": "travelling", "en_route": "travelling"}
 JOB_STATE["on_site"] = "on_site"
-PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2}
 
-ENGINEER_SQL = """
+ENGINEER_SQL = f"""
 SELECT u.id, u.name, u.duty_status, u.last_lat, u.last_lng, u.last_seen_at, u.home_lat,
        u.home_lng, u.skills, u.zone, j.id AS job_id, j.status AS job_status
 FROM app_user u
 LEFT JOIN work_order j ON j.engineer = u.id
-     AND j.status IN ('offered', 'accepted', 'en_route', 'on_site')
+     AND j.status IN {sql_list(HELD)}
 WHERE u.role = 'engineer' AND u.active"""
 JOB_SQL = """
 WITH areas AS MATERIALIZED (SELECT id, board_zone_area(boundary) AS area FROM zone)
@@ -76,8 +76,10 @@ def job_pin(row: asyncpg.Record, now: datetime) -> JobPin:
 
 
 def _queue_key(job: JobPin) -> tuple[int, datetime, int]:
+    """The board lists what presses most first: dispatch's rank (urgent and VIP first), then the
+    deadline that matters now (an overdue response before a later resolution)."""
     due = job.due_at or datetime.max.replace(tzinfo=UTC)
-    return PRIORITY_RANK.get(job.priority, 3), due, job.id
+    return rank(job.priority, job.vip), due, job.id
 
 
 async def zone_areas() -> list[ZoneArea]:
@@ -107,7 +109,7 @@ async def dispatch_board(zone_id: int | None, skill: str | None) -> DispatchBoar
     engineer_sql = ENGINEER_SQL + "".join(f" AND {w}" for w in where) + " ORDER BY u.name, u.id"
     engineers = [engineer_pin(r) for r in await db.fetch(engineer_sql, *args)]
 
-    job_args: list[Any] = [list(OPEN)]
+    job_args: list[Any] = [list(UNFINISHED)]
     job_where = ["w.status = ANY($1)"]
     if zone_id is not None:
         job_args.append(zone_id)

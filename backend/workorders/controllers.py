@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post, put
@@ -12,13 +12,14 @@ from litestar.status_codes import HTTP_200_OK
 
 from backend import ratelimit
 from backend.access import MANAGERS, SELLERS, Role, allow, current, signed_in
+from backend.clock import now_utc
 from backend.customers import devices
 from backend.customers.schemas import DeviceOut
 from backend.push import service as push
 from backend.push.schemas import SubscriptionIn, SubscriptionOut, UnsubscribeIn
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Token
 from backend.settings import get_settings
-from backend.workorders import duty, events, offers, queries, service
+from backend.workorders import duty, offers, queries, service
 from backend.workorders.schemas import (
     AssignIn,
     AssignmentOut,
@@ -35,6 +36,7 @@ from backend.workorders.schemas import (
     WorkOrderIn,
     WorkOrderOut,
 )
+from backend.workorders.service import Step
 from backend.workorders.tables import Priority, Source, Status
 
 ENGINEER = allow(Role.ENGINEER)
@@ -80,14 +82,14 @@ class WorkOrderController(Controller):
         self,
         request: Request[Any, Any, Any],
         work_order_id: int,
-        action: str,
+        step: Step,
         position: PositionIn | None = None,
     ) -> WorkOrderOut:
         principal = current(request)
         await service.act(
             principal,
             work_order_id,
-            action,
+            step,
             lat=position.lat if position else None,
             lng=position.lng if position else None,
         )
@@ -95,23 +97,23 @@ class WorkOrderController(Controller):
 
     @post("/{work_order_id:int}/accept", status_code=HTTP_200_OK, guards=[ENGINEER])
     async def accept(self, request: Request[Any, Any, Any], work_order_id: PathId) -> WorkOrderOut:
-        return await self._act(request, work_order_id, "accept")
+        return await self._act(request, work_order_id, Step.ACCEPT)
 
     @post("/{work_order_id:int}/decline", status_code=HTTP_200_OK, guards=[ENGINEER])
     async def decline(self, request: Request[Any, Any, Any], work_order_id: PathId) -> Action:
         """Hands the offer back; dispatch offers it to the next best engineer."""
-        await service.act(current(request), work_order_id, "decline")
+        await service.act(current(request), work_order_id, Step.DECLINE)
         return {"id": work_order_id, "declined": True}
 
     @post("/{work_order_id:int}/travel", status_code=HTTP_200_OK, guards=[ENGINEER])
     async def travel(self, request: Request[Any, Any, Any], work_order_id: PathId) -> WorkOrderOut:
-        return await self._act(request, work_order_id, "travel")
+        return await self._act(request, work_order_id, Step.TRAVEL)
 
     @post("/{work_order_id:int}/arrive", status_code=HTTP_200_OK, guards=[ENGINEER])
     async def arrive(
         self, request: Request[Any, Any, Any], work_order_id: PathId, data: JSONBody[PositionIn]
     ) -> WorkOrderOut:
-        return await self._act(request, work_order_id, "arrive", data)
+        return await self._act(request, work_order_id, Step.ARRIVE, data)
 
     @post("/{work_order_id:int}/complete", status_code=HTTP_200_OK, guards=[ENGINEER])
     async def complete(
@@ -124,7 +126,7 @@ class WorkOrderController(Controller):
 
     @post("/{work_order_id:int}/cancel", status_code=HTTP_200_OK, guards=[allow(*MANAGERS)])
     async def cancel(self, request: Request[Any, Any, Any], work_order_id: PathId) -> WorkOrderOut:
-        return await self._act(request, work_order_id, "cancel")
+        return await self._act(request, work_order_id, Step.CANCEL)
 
     @post("/{work_order_id:int}/assign", status_code=HTTP_200_OK, guards=[allow(*MANAGERS)])
     async def assign(
@@ -142,11 +144,9 @@ class DispatchController(Controller):
     guards = [signed_in]
 
     @post("/dispatch/run", status_code=HTTP_200_OK, guards=[allow(*MANAGERS)])
-    async def run(self) -> list[AssignmentOut]:
+    async def run(self, request: Request[Any, Any, Any]) -> list[AssignmentOut]:
         """Batch-assigns the waiting backlog by least total travel, urgent and VIP first."""
-        assignments = await offers.run_batch(datetime.now(UTC))
-        for a in assignments:
-            events.announce_offer(a)
+        assignments = await offers.run_batch(now_utc(), actor_id=current(request).id)
         return [
             AssignmentOut(
                 work_order_id=a.job_id, engineer_id=a.engineer_id, distance_km=a.distance_km

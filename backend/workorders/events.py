@@ -1,54 +1,67 @@
-"""What a work-order transition leaves behind: its stored event and its news (board, push)."""
+"""What a work-order transition leaves behind: its stored event (the one INSERT every writer
+uses) and its news (the live boards, pushes to the engineer and the customer)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from backend import db, live
 from backend.push import service as push
 from backend.settings import get_settings
-from backend.workorders.tables import Status
+from backend.workorders.tables import ActorKind, Status
 from dispatch.models import Assignment
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
+@dataclass(frozen=True)
+class Event:
+    """One step of a work order: created, offered, accepted, declined, expired, withdrawn,
+    en_route, arrived, completed, cancelled, rated."""
+
+    work_order_id: int
+    at: datetime
+    kind: str
+    from_status: Status | None
+    to_status: Status | None
+    actor_kind: ActorKind
+    actor_id: int | None = None
+    engineer_id: int | None = None
+    lat: float | None = None
+    lng: float | None = None
+    note: str | None = None
 
 
-async def add_event(
-    work_order_id: int,
-    at: datetime,
-    kind: str,
-    from_status: str | None,
-    to_status: str | None,
-    *,
-    actor_kind: str,
-    actor_id: int | None = None,
-    engineer_id: int | None = None,
-    lat: float | None = None,
-    lng: float | None = None,
-    note: str | None = None,
-) -> None:
+async def record_events(events: Sequence[Event]) -> None:
+    """Stores events, any number in one statement."""
+    if not events:
+        return
     await db.execute(
         """INSERT INTO work_order_event (work_order, at, kind, from_status, to_status, actor,
                actor_kind, engineer, lat, lng, note)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""",
-        work_order_id,
-        at,
-        kind,
-        from_status,
-        to_status,
-        actor_id,
-        actor_kind,
-        engineer_id,
-        lat,
-        lng,
-        note,
+           SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::text[], $4::text[], $5::text[],
+                                $6::int[], $7::text[], $8::int[], $9::float8[], $10::float8[],
+                                $11::text[])""",
+        [e.work_order_id for e in events],
+        [e.at for e in events],
+        [e.kind for e in events],
+        [e.from_status for e in events],
+        [e.to_status for e in events],
+        [e.actor_id for e in events],
+        [e.actor_kind for e in events],
+        [e.engineer_id for e in events],
+        [e.lat for e in events],
+        [e.lng for e in events],
+        [e.note for e in events],
     )
 
 
+async def record_event(event: Event) -> None:
+    await record_events([event])
+
+
 def announce(work_order_id: int, status: str, offer: Assignment | None = None) -> None:
-    """Pushes (in the background) the offer to its engineer and the status to the customer."""
+    """Tells the boards, the engineer of a new offer and the customer, once committed."""
     live.publish_job(work_order_id, status)
     if offer is not None:
         # An offer is worth nothing once it lapses: deliver it urgently, and not after that.
@@ -67,7 +80,3 @@ def announce(work_order_id: int, status: str, offer: Assignment | None = None) -
     push.notify_work_order(
         work_order_id, {"type": "status", "work_order_id": work_order_id, "status": status}
     )
-
-
-def announce_offer(offer: Assignment) -> None:
-    announce(offer.job_id, Status.OFFERED, offer)

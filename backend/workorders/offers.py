@@ -1,4 +1,5 @@
-"""The database side of dispatch: read candidates with SQL, decide with the pure core, write offers.
+"""Offers: dispatch's database side (read candidates with SQL, decide with the pure core in
+dispatch/, write the offers), offers given back, and the offer round of the workers' clock.
 
 Candidates are narrowed in SQL (a bounding box on an indexed position, widened step by step) and
 locked with FOR UPDATE SKIP LOCKED, so concurrent dispatchers never offer one engineer two jobs;
@@ -15,12 +16,20 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from backend import db
+from backend.clock import Job as ClockJob
 from backend.settings import get_settings
-from dispatch.assign import assign_batch, effective_position, is_eligible, nearest_eligible
+from backend.workorders.events import Event, announce, record_events
+from backend.workorders.tables import HELD, ActorKind, Status, sql_list
+from dispatch.assign import (
+    assign_batch,
+    effective_position,
+    is_eligible,
+    nearest_eligible,
+    service_key,
+)
 from dispatch.geo import bounding_box, distance_km, pair_distances_km, zone_covers
 from dispatch.models import Assignment, DispatchRules, Engineer, Job, Position, Zone
 
-OPEN_JOB = "('offered', 'accepted', 'en_route', 'on_site')"
 SEARCH_RADII_KM = (2.0, 5.0, 15.0, 40.0, 120.0)
 RECENT_REPAIRS = 200  # how far back a model's parts history reaches
 
@@ -31,7 +40,8 @@ FROM app_user u"""
 FREE_ENGINEERS = f"""{ENGINEER_SELECT}
 WHERE u.role = 'engineer' AND u.active AND u.duty_status = 'available'
   AND u.home_lat IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM work_order w WHERE w.engineer = u.id AND w.status IN {OPEN_JOB})
+  AND NOT EXISTS (SELECT 1 FROM work_order w WHERE w.engineer = u.id
+                  AND w.status IN {sql_list(HELD)})
 """
 # $1 = the required skill (or null); $2 = from when a last position counts as fresh;
 # $3..$6 = the box. The position measured from is the fresh last one, else the home base.
@@ -133,30 +143,81 @@ async def _with_history(row: asyncpg.Record) -> Job:
     return _job(row, frozenset(r["part"] for r in history))
 
 
-async def record_offer(
-    assignment: Assignment, now: datetime, actor_kind: str = "system", actor_id: int | None = None
+async def record_offers(
+    assignments: Sequence[Assignment],
+    now: datetime,
+    actor_kind: ActorKind = ActorKind.SYSTEM,
+    actor_id: int | None = None,
 ) -> None:
-    """Writes the offer and its event; the caller holds the job's row lock."""
-    expires = now + get_settings().offer_timeout
+    """Writes offers and their events, any number in two statements; the caller holds the jobs'
+    row locks. `actor_kind` is the system for dispatch's own decisions, staff for a person's."""
+    if not assignments:
+        return
     await db.execute(
-        """UPDATE work_order SET status = 'offered', engineer = $2, distance_km = $3,
-               offered_at = $4, offer_expires_at = $5, updated_at = $4 WHERE id = $1""",
-        assignment.job_id,
-        assignment.engineer_id,
-        assignment.distance_km,
+        """UPDATE work_order w SET status = 'offered', engineer = a.engineer,
+               distance_km = a.distance, offered_at = $4, offer_expires_at = $5, updated_at = $4
+           FROM unnest($1::int[], $2::int[], $3::float8[]) AS a(id, engineer, distance)
+           WHERE w.id = a.id""",
+        [a.job_id for a in assignments],
+        [a.engineer_id for a in assignments],
+        [a.distance_km for a in assignments],
         now,
-        expires,
+        now + get_settings().offer_timeout,
     )
-    await db.execute(
-        """INSERT INTO work_order_event (work_order, at, kind, from_status, to_status,
-               actor_kind, actor, engineer)
-           VALUES ($1, $2, 'offered', 'new', 'offered', $3, $4, $5)""",
-        assignment.job_id,
+    await record_events(
+        [
+            Event(
+                a.job_id,
+                now,
+                "offered",
+                Status.NEW,
+                Status.OFFERED,
+                actor_kind,
+                actor_id=actor_id,
+                engineer_id=a.engineer_id,
+            )
+            for a in assignments
+        ]
+    )
+
+
+async def release_offers(
+    work_order_ids: Sequence[int],
+    now: datetime,
+    kind: str,
+    actor_kind: ActorKind,
+    actor_id: int | None = None,
+    note: str | None = None,
+) -> list[int]:
+    """Offers given back (kind: declined, expired, withdrawn): the jobs wait in the queue again.
+    The engineer who had one is never offered it again (dispatch reads his "offered" event).
+    Returns the jobs that were still offered; the caller holds or takes their row locks."""
+    rows = await db.fetch(
+        """WITH given AS (SELECT id, engineer FROM work_order
+                          WHERE id = ANY($1) AND status = 'offered' FOR UPDATE)
+           UPDATE work_order w SET status = 'new', engineer = NULL, offered_at = NULL,
+               offer_expires_at = NULL, distance_km = NULL, updated_at = $2
+           FROM given WHERE w.id = given.id RETURNING w.id, given.engineer""",
+        list(work_order_ids),
         now,
-        actor_kind,
-        actor_id,
-        assignment.engineer_id,
     )
+    await record_events(
+        [
+            Event(
+                r["id"],
+                now,
+                kind,
+                Status.OFFERED,
+                Status.NEW,
+                actor_kind,
+                actor_id=actor_id,
+                engineer_id=r["engineer"],
+                note=note,
+            )
+            for r in rows
+        ]
+    )
+    return [r["id"] for r in rows]
 
 
 async def _candidate_rows(job: Job, now: datetime, radius_km: float | None) -> list[asyncpg.Record]:
@@ -189,7 +250,7 @@ async def offer_next(work_order_id: int, now: datetime) -> Assignment | None:
     )
     if row is None or row["lat"] is None:
         return None
-    job, how = _job(row), rules()
+    job, dispatch_rules = _job(row), rules()
     zones = await _zones()
     covering = zone_covers(zones, job.position) if zones is not None else None
     for radius in (*SEARCH_RADII_KM, None):
@@ -201,25 +262,25 @@ async def offer_next(work_order_id: int, now: datetime) -> Assignment | None:
         ]
         if not eligible:
             continue
-        origins = [effective_position(e, now, how) for e in eligible]
+        origins = [effective_position(e, now, dispatch_rules) for e in eligible]
         distances = pair_distances_km(
             [(p.lat, p.lng) for p in origins], [(job.position.lat, job.position.lng)] * len(origins)
         )
         nearest = float(distances.min())
-        if radius is not None and nearest + how.distance_tie_km > radius:
+        if radius is not None and nearest + dispatch_rules.distance_tie_km > radius:
             continue
         # Everyone who could share the best band of distance (a superset of that band).
         contenders = [
             e
             for e, d in zip(eligible, distances, strict=True)
-            if d <= nearest + how.distance_tie_km + 1e-6
+            if d <= nearest + dispatch_rules.distance_tie_km + 1e-6
         ]
         if len(contenders) > 1:
             job = await _with_history(row)
             contenders = await _engineers([rows[e.id] for e in contenders], now)
-        best = nearest_eligible(job, contenders, now, how, covering)
+        best = nearest_eligible(job, contenders, now, dispatch_rules, covering)
         if best is not None:
-            await record_offer(best, now)
+            await record_offers([best], now)
             return best
     return None
 
@@ -245,10 +306,8 @@ async def dispatch_job(work_order_id: int, now: datetime) -> Assignment | None:
     return None
 
 
-def _service_key(row: asyncpg.Record) -> tuple[int, datetime]:
-    urgent = row["priority"] == "urgent" or row["vip"]
-    rank = 0 if urgent else 1 if row["priority"] == "high" else 2
-    return rank, row["created_at"]
+def _service_key(row: asyncpg.Record) -> tuple[int, datetime, int]:
+    return service_key(row["priority"], row["vip"], row["created_at"], row["id"])
 
 
 async def dispatch_waiting(now: datetime, limit: int = 100) -> list[Assignment]:
@@ -270,31 +329,15 @@ async def dispatch_waiting(now: datetime, limit: int = 100) -> list[Assignment]:
 async def expire_offers(now: datetime) -> list[int]:
     """Offers past their time go back to the queue; the engineer who let them lapse is excluded."""
     async with db.transaction():
-        rows = await db.fetch(
-            """SELECT id, engineer FROM work_order WHERE status = 'offered'
-               AND offer_expires_at <= $1 FOR UPDATE SKIP LOCKED""",
+        lapsed = await db.fetch(
+            """SELECT id FROM work_order WHERE status = 'offered' AND offer_expires_at <= $1
+               FOR UPDATE SKIP LOCKED""",
             now,
         )
-        for row in rows:
-            await db.execute(
-                """UPDATE work_order SET status = 'new', engineer = NULL, offered_at = NULL,
-                       offer_expires_at = NULL, distance_km = NULL, updated_at = $2
-                   WHERE id = $1""",
-                row["id"],
-                now,
-            )
-            await db.execute(
-                """INSERT INTO work_order_event (work_order, at, kind, from_status, to_status,
-                       actor_kind, engineer) VALUES ($1, $2, 'expired', 'offered', 'new',
-                       'system', $3)""",
-                row["id"],
-                now,
-                row["engineer"],
-            )
-    return [r["id"] for r in rows]
+        return await release_offers([r["id"] for r in lapsed], now, "expired", ActorKind.SYSTEM)
 
 
-async def run_batch(now: datetime) -> list[Assignment]:
+async def run_batch(now: datetime, actor_id: int | None = None) -> list[Assignment]:
     """Assigns the whole backlog at once by minimum total travel (priority first).
 
     The optimal assignment weighs distance and priority only, so no parts history is read; the
@@ -315,31 +358,38 @@ async def run_batch(now: datetime) -> list[Assignment]:
             j.id: zone_covers(zones, j.position) if zones is not None else None for j in jobs
         }
         assignments = assign_batch(jobs, engineers, now, rules(), covering)
-        if assignments:
-            await _record_offers(assignments, now)
+        # Asked for by a supervisor: his decision, made with dispatch's rules.
+        await record_offers(assignments, now, ActorKind.STAFF, actor_id)
+    for a in assignments:
+        announce(a.job_id, Status.OFFERED, a)
     return assignments
 
 
-async def _record_offers(assignments: list[Assignment], now: datetime) -> None:
-    ids = [a.job_id for a in assignments]
-    engineer_ids = [a.engineer_id for a in assignments]
-    await db.execute(
-        """UPDATE work_order w SET status = 'offered', engineer = a.engineer,
-               distance_km = a.distance, offered_at = $4, offer_expires_at = $5, updated_at = $4
-           FROM unnest($1::int[], $2::int[], $3::float8[]) AS a(id, engineer, distance)
-           WHERE w.id = a.id""",
-        ids,
-        engineer_ids,
-        [a.distance_km for a in assignments],
-        now,
-        now + get_settings().offer_timeout,
-    )
-    await db.execute(
-        """INSERT INTO work_order_event (work_order, at, kind, from_status, to_status,
-               actor_kind, engineer)
-           SELECT a.id, $3, 'offered', 'new', 'offered', 'staff', a.engineer
-           FROM unnest($1::int[], $2::int[]) AS a(id, engineer)""",
-        ids,
-        engineer_ids,
-        now,
-    )
+# --- offers going out: for a new job, from the waiting queue, on the clock ---------------------
+
+
+async def dispatch_now(work_order_id: int, now: datetime) -> Assignment | None:
+    """Offers the job to the nearest eligible engineer now, or leaves it in the queue."""
+    offer = await dispatch_job(work_order_id, now)
+    announce(work_order_id, Status.OFFERED if offer else Status.NEW, offer)
+    return offer
+
+
+async def drain_queue(now: datetime) -> int:
+    """An engineer came free: offer waiting jobs in the order of service."""
+    offers = await dispatch_waiting(now)
+    for offer in offers:
+        announce(offer.job_id, Status.OFFERED, offer)
+    return len(offers)
+
+
+async def offer_round(now: datetime) -> str:
+    """The clock's round: lapsed offers go to the next best engineer, then the queue is offered."""
+    lapsed = await expire_offers(now)
+    for work_order_id in lapsed:
+        await dispatch_now(work_order_id, now)
+    offered = await drain_queue(now)
+    return f"{len(lapsed)} lapsed offer(s) passed on, {offered} waiting job(s) offered"
+
+
+OFFER_ROUND = ClockJob("offers", timedelta(seconds=5), offer_round)

@@ -2,37 +2,53 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from backend import db
-from backend.access import Principal, check_job_action
+from backend.access import JobActor, Principal, check_job_action
+from backend.clock import now_utc
 from backend.errors import Conflict, Invalid, NotFound
 from backend.settings import get_settings
 from backend.workorders import offers
-from backend.workorders.duty import dispatch_now, drain_queue
-from backend.workorders.events import add_event, announce, now_utc
+from backend.workorders.events import Event, announce, record_event
 from backend.workorders.schemas import CompleteIn
-from backend.workorders.tables import Priority, Source, Status
+from backend.workorders.tables import HELD, UNFINISHED, ActorKind, Priority, Source, Status
 from dispatch.models import Assignment
 
-OPEN = (Status.OFFERED, Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE)
-BEFORE_COMPLETION = (Status.NEW, *OPEN)
-# action → (states it may start from, state it leads to, who acts: the job's engineer or staff)
-ACTIONS: dict[str, tuple[tuple[Status, ...], Status, str]] = {
-    "accept": ((Status.OFFERED,), Status.ACCEPTED, "engineer"),
-    "decline": ((Status.OFFERED,), Status.NEW, "engineer"),
-    "travel": ((Status.ACCEPTED,), Status.EN_ROUTE, "engineer"),
-    "arrive": ((Status.ACCEPTED, Status.EN_ROUTE), Status.ON_SITE, "engineer"),
-    "complete": ((Status.ON_SITE,), Status.COMPLETED, "engineer"),
-    "cancel": (BEFORE_COMPLETION, Status.CANCELLED, "staff"),
-}
-EVENT_KIND = {
-    "accept": "accepted",
-    "decline": "declined",
-    "travel": "en_route",
-    "arrive": "arrived",
-    "cancel": "cancelled",
+
+class Step(StrEnum):
+    """The steps of a job after dispatch; each is checked, stored as an event and announced."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    TRAVEL = "travel"
+    ARRIVE = "arrive"
+    COMPLETE = "complete"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed_from: frozenset[Status]
+    leads_to: Status
+    actor: JobActor
+    event: str  # the event's kind
+
+
+RULES: dict[Step, Rule] = {
+    Step.ACCEPT: Rule(frozenset({Status.OFFERED}), Status.ACCEPTED, JobActor.ENGINEER, "accepted"),
+    Step.DECLINE: Rule(frozenset({Status.OFFERED}), Status.NEW, JobActor.ENGINEER, "declined"),
+    Step.TRAVEL: Rule(frozenset({Status.ACCEPTED}), Status.EN_ROUTE, JobActor.ENGINEER, "en_route"),
+    Step.ARRIVE: Rule(
+        frozenset({Status.ACCEPTED, Status.EN_ROUTE}), Status.ON_SITE, JobActor.ENGINEER, "arrived"
+    ),
+    Step.COMPLETE: Rule(
+        frozenset({Status.ON_SITE}), Status.COMPLETED, JobActor.ENGINEER, "completed"
+    ),
+    Step.CANCEL: Rule(UNFINISHED, Status.CANCELLED, JobActor.MANAGER, "cancelled"),
 }
 RAISED = {
     Priority.NORMAL: Priority.HIGH,
@@ -89,16 +105,18 @@ async def create(
             actor_id,
             now,
         )
-        await add_event(
-            work_order_id,
-            now,
-            "created",
-            None,
-            Status.NEW,
-            actor_kind="customer" if source == Source.QR else "staff",
-            actor_id=actor_id,
+        await record_event(
+            Event(
+                work_order_id,
+                now,
+                "created",
+                None,
+                Status.NEW,
+                ActorKind.CUSTOMER if source == Source.QR else ActorKind.STAFF,
+                actor_id=actor_id,
+            )
         )
-    await dispatch_now(work_order_id, now)
+    await offers.dispatch_now(work_order_id, now)
     return int(work_order_id)
 
 
@@ -114,62 +132,63 @@ async def _locked(work_order_id: int) -> Any:
     return row
 
 
-def _check_from(row: Any, allowed: tuple[Status, ...], action: str) -> None:
+def _check_from(row: Any, allowed: frozenset[Status], step: str) -> None:
     if row["status"] not in allowed:
-        raise Conflict(
-            f"Cannot {action} a work order that is {row['status']}", status=row["status"]
-        )
+        raise Conflict(f"Cannot {step} a work order that is {row['status']}", status=row["status"])
 
 
 async def act(
     principal: Principal,
     work_order_id: int,
-    action: str,
+    step: Step,
     lat: float | None = None,
     lng: float | None = None,
 ) -> None:
-    """accept, decline, travel, arrive or cancel; an illegal move is a 409 with the state."""
-    allowed, target, who = ACTIONS[action]
+    """accept, decline, travel, arrive or cancel; an illegal step is a 409 with the state."""
+    rule = RULES[step]
     now = now_utc()
     async with db.transaction():
         row = await _locked(work_order_id)
-        check_job_action(principal, row["engineer"], who)
-        _check_from(row, allowed, action)
-        stamps = {"accept": "accepted_at", "arrive": "arrived_at"}
-        sets = ["status = $2", "updated_at = $3"]
-        if action in stamps:
-            sets.append(f"{stamps[action]} = $3")
-        if action == "decline":
-            sets += [
-                "engineer = NULL",
-                "offered_at = NULL",
-                "offer_expires_at = NULL",
-                "distance_km = NULL",
-            ]
-        if action == "accept":
-            sets.append("offer_expires_at = NULL")
-        await db.execute(
-            f"UPDATE work_order SET {', '.join(sets)} WHERE id = $1", work_order_id, target, now
-        )
+        check_job_action(principal, row["engineer"], rule.actor)
+        _check_from(row, rule.allowed_from, step)
         engineer = row["engineer"]
-        await add_event(
-            work_order_id,
-            now,
-            EVENT_KIND[action],
-            row["status"],
-            target,
-            actor_kind="staff",
-            actor_id=principal.id,
-            engineer_id=engineer,
-            lat=lat,
-            lng=lng,
-        )
-    if action == "decline":
-        await dispatch_now(work_order_id, now)  # the decliner is excluded by his 'offered' event
+        if step == Step.DECLINE:
+            await offers.release_offers(
+                [work_order_id], now, rule.event, ActorKind.STAFF, principal.id
+            )
+        else:
+            stamps = {Step.ACCEPT: "accepted_at", Step.ARRIVE: "arrived_at"}
+            sets = ["status = $2", "updated_at = $3"]
+            if step in stamps:
+                sets.append(f"{stamps[step]} = $3")
+            if step == Step.ACCEPT:
+                sets.append("offer_expires_at = NULL")
+            await db.execute(
+                f"UPDATE work_order SET {', '.join(sets)} WHERE id = $1",
+                work_order_id,
+                rule.leads_to,
+                now,
+            )
+            await record_event(
+                Event(
+                    work_order_id,
+                    now,
+                    rule.event,
+                    row["status"],
+                    rule.leads_to,
+                    ActorKind.STAFF,
+                    actor_id=principal.id,
+                    engineer_id=engineer,
+                    lat=lat,
+                    lng=lng,
+                )
+            )
+    if step == Step.DECLINE:
+        await offers.dispatch_now(work_order_id, now)  # the decliner is excluded from now on
     else:
-        announce(work_order_id, target)
-    if action == "cancel" and engineer is not None:
-        await drain_queue(now)
+        announce(work_order_id, rule.leads_to)
+    if step == Step.CANCEL and engineer is not None:
+        await offers.drain_queue(now)
 
 
 async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -> None:
@@ -177,8 +196,8 @@ async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -
     now = now_utc()
     async with db.transaction():
         row = await _locked(work_order_id)
-        check_job_action(principal, row["engineer"], "engineer")
-        _check_from(row, ACTIONS["complete"][0], "complete")
+        check_job_action(principal, row["engineer"], JobActor.ENGINEER)
+        _check_from(row, RULES[Step.COMPLETE].allowed_from, Step.COMPLETE)
         for i, used in enumerate(data.parts):
             left = await db.fetchval(
                 """UPDATE stock SET qty = qty - $3 WHERE engineer = $1 AND part = $2
@@ -212,20 +231,22 @@ async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -
             data.resolution,
             now,
         )
-        await add_event(
-            work_order_id,
-            now,
-            "completed",
-            row["status"],
-            Status.COMPLETED,
-            actor_kind="staff",
-            actor_id=principal.id,
-            engineer_id=principal.id,
-            lat=data.lat,
-            lng=data.lng,
+        await record_event(
+            Event(
+                work_order_id,
+                now,
+                "completed",
+                row["status"],
+                Status.COMPLETED,
+                ActorKind.STAFF,
+                actor_id=principal.id,
+                engineer_id=principal.id,
+                lat=data.lat,
+                lng=data.lng,
+            )
         )
     announce(work_order_id, Status.COMPLETED)
-    await drain_queue(now)
+    await offers.drain_queue(now)
 
 
 async def assign(principal: Principal, work_order_id: int, engineer_id: int) -> Assignment:
@@ -233,7 +254,7 @@ async def assign(principal: Principal, work_order_id: int, engineer_id: int) -> 
     now = now_utc()
     async with db.transaction():
         row = await _locked(work_order_id)
-        _check_from(row, (Status.NEW, Status.OFFERED), "assign")
+        _check_from(row, frozenset({Status.NEW, Status.OFFERED}), "assign")
         engineer = await db.fetchrow(
             "SELECT id, home_lat, home_lng, last_lat, last_lng FROM app_user "
             "WHERE id = $1 AND role = 'engineer' AND active FOR UPDATE",
@@ -244,28 +265,18 @@ async def assign(principal: Principal, work_order_id: int, engineer_id: int) -> 
         busy = await db.fetchval(
             "SELECT id FROM work_order WHERE engineer = $1 AND status = ANY($2) AND id <> $3",
             engineer_id,
-            list(OPEN),
+            list(HELD),
             work_order_id,
         )
         if busy is not None:
             raise Conflict("This engineer already holds a job", work_order_id=busy)
-        if row["status"] == Status.OFFERED:
-            await add_event(
-                work_order_id,
-                now,
-                "withdrawn",
-                Status.OFFERED,
-                Status.NEW,
-                actor_kind="staff",
-                actor_id=principal.id,
-                engineer_id=row["engineer"],
-            )
-            await db.execute(
-                "UPDATE work_order SET status = 'new', engineer = NULL WHERE id = $1", work_order_id
-            )
+        # An offer held by another engineer is withdrawn from him first.
+        await offers.release_offers(
+            [work_order_id], now, "withdrawn", ActorKind.STAFF, principal.id
+        )
         distance = await offers.distance_to(work_order_id, engineer_id, now)
         offer = Assignment(job_id=work_order_id, engineer_id=engineer_id, distance_km=distance)
-        await offers.record_offer(offer, now, actor_kind="staff", actor_id=principal.id)
+        await offers.record_offers([offer], now, ActorKind.STAFF, principal.id)
     announce(work_order_id, Status.OFFERED, offer)
     return offer
 
@@ -277,7 +288,7 @@ async def rate(work_order_id: int, score: int, comment: str | None) -> None:
         row = await _locked(work_order_id)
         if row["status"] == Status.RATED:
             raise Conflict("This request has been rated already", status=row["status"])
-        _check_from(row, (Status.COMPLETED,), "rate")
+        _check_from(row, frozenset({Status.COMPLETED}), "rate")
         await db.execute(
             """INSERT INTO rating (work_order, score, comment, at, needs_follow_up)
                VALUES ($1, $2, $3, $4, $5)""",
@@ -292,12 +303,14 @@ async def rate(work_order_id: int, score: int, comment: str | None) -> None:
             work_order_id,
             now,
         )
-        await add_event(
-            work_order_id,
-            now,
-            "rated",
-            Status.COMPLETED,
-            Status.RATED,
-            actor_kind="customer",
-            note=f"{score}/5",
+        await record_event(
+            Event(
+                work_order_id,
+                now,
+                "rated",
+                Status.COMPLETED,
+                Status.RATED,
+                ActorKind.CUSTOMER,
+                note=f"{score}/5",
+            )
         )

@@ -32,6 +32,28 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
+# The sets of statuses every query and rule uses, defined once.
+# An engineer holds the job (its offer or the work itself); one at a time (a unique index).
+HELD = frozenset({Status.OFFERED, Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE})
+# The engineer has taken it on: accepted and not yet completed.
+TAKEN = HELD - {Status.OFFERED}
+# Not done with: waiting in the queue, or held.
+UNFINISHED = HELD | {Status.NEW}
+
+
+def sql_list(statuses: frozenset[Status]) -> str:
+    """A set as an SQL list literal, in lifecycle order: "('offered', 'accepted', …)"."""
+    return "(" + ", ".join(f"'{s.value}'" for s in Status if s in statuses) + ")"
+
+
+class ActorKind(StrEnum):
+    """Who made a work-order event: a customer (QR page), staff (a person), or the system."""
+
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
 class Priority(StrEnum):
     NORMAL = "normal"
     HIGH = "high"
@@ -82,7 +104,7 @@ class WorkOrderEvent(Table):
     from_status = Varchar(length=12, null=True, default=None)
     to_status = Varchar(length=12, null=True, default=None)
     actor = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
-    actor_kind = Varchar(length=10)  # staff | customer | system
+    actor_kind = Varchar(length=10, choices=ActorKind)
     engineer = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
     lat = DoublePrecision(null=True, default=None)
     lng = DoublePrecision(null=True, default=None)
