@@ -15,7 +15,7 @@ COPY migrations ./migrations
 COPY pwa ./pwa
 COPY --from=browser-libs /pwa/node_modules ./pwa/node_modules
 RUN pip install --no-cache-dir -e . \
-    && pybabel compile -d pwa/locale -D messages \
+    && for po in pwa/locale/*/LC_MESSAGES/*.po; do pybabel compile -i "$po" -o "${po%.po}.mo"; done \
     && useradd --create-home fieldline
 USER fieldline
 EXPOSE 8000

@@ -19,9 +19,11 @@ pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
 	cd pwa && npm ci --no-audit --no-fund
 	touch $@
 
-# Translations: the gettext catalogs compiled from pwa/locale/*/LC_MESSAGES/messages.po.
+# Translations: the gettext catalogs compiled from pwa/locale/*/LC_MESSAGES/*.po (messages.po
+# and one catalog per domain beside it).
 catalogs: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d pwa/locale -D messages --statistics
+	for domain in $$(ls pwa/locale/*/LC_MESSAGES/*.po | xargs -n1 basename | sed 's/\.po$$//' | sort -u); do \
+	  $(BIN)/pybabel compile --use-fuzzy -d pwa/locale -D $$domain --statistics || exit 1; done
 
 run: $(VENV)/.installed pwa/node_modules/.installed catalogs
 	$(BIN)/fieldline serve --demo --host 127.0.0.1 --port $(PORT)

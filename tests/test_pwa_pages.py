@@ -102,7 +102,10 @@ async def test_the_worker_keeps_every_file_of_the_shell(api: AsyncClient):
     """Each file the app's pages load is in the worker's shell list, and each one is served:
     a module missing from the list would break the app offline the first time."""
     shell = _shell()
-    modules = {f"/static/js/app/{p.name}" for p in (PWA / "static/js/app").glob("*.js")}
+    staff = list((PWA / "static/js/staff").glob("*.js"))
+    shared = {m for p in staff for m in re.findall(r'"\.\./shared/([\w-]+\.js)"', p.read_text())}
+    modules = {f"/static/js/staff/{p.name}" for p in staff}
+    modules |= {f"/static/js/shared/{m}" for m in shared}
     assert modules <= set(shell), sorted(modules - set(shell))
     for url in shell:
         assert (await api.get(url)).status_code == 200, url
@@ -115,7 +118,7 @@ async def test_pages_and_the_shell_go_out_gzipped_and_api_answers_plain(api: Asy
     """A phone's first load is mostly text, so it is gzipped (bench/shell_bytes.py). API answers
     are not: an idempotent replay sends back the stored body, which must be the plain one."""
     gzip = {"Accept-Encoding": "gzip"}
-    for path in ("/login", "/sw.js", "/static/js/app/shell.js", "/vendor/leaflet/leaflet.js"):
+    for path in ("/login", "/sw.js", "/static/js/staff/shell.js", "/vendor/leaflet/leaflet.js"):
         response = await api.get(path, headers=gzip)
         assert response.headers.get("content-encoding") == "gzip", path
     icon = await api.get("/static/icons/icon-192.png", headers=gzip)

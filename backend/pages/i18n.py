@@ -118,11 +118,18 @@ def _load(po_file: Path, locale: str) -> NullTranslations:
 
 @cache
 def catalogs() -> dict[str, NullTranslations]:
-    """Every locale's translations, read once from pwa/locale/<locale>/LC_MESSAGES/."""
+    """Every locale's translations, read once from pwa/locale/<locale>/LC_MESSAGES/: messages.po
+    and one catalog per domain beside it (sales.po, office.po, …), merged into one."""
     found: dict[str, NullTranslations] = {}
     for locale in LOCALES:
-        po_file = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-        found[locale] = _load(po_file, locale) if po_file.exists() else NullTranslations()
+        merged: NullTranslations = NullTranslations()
+        for po_file in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+            loaded = _load(po_file, locale)
+            if isinstance(merged, Translations) and isinstance(loaded, Translations):
+                merged.merge(loaded)
+            else:
+                merged = loaded
+        found[locale] = merged
     return found
 
 

@@ -251,7 +251,7 @@ async def public_request(row: asyncpg.Record, with_timeline: bool) -> PublicRequ
                 actor_kind=e.actor_kind,
             )
             for e in await events(row["id"])
-            if e.kind not in ("offered", "expired", "declined", "withdrawn")
+            if e.kind not in INTERNAL_EVENTS
         ]
         request.rating = (await _ratings([row["id"]])).get(row["id"])
     return request

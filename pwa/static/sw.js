@@ -12,7 +12,7 @@
 // an English phone gets Chinese notifications. The staff app does the same on every page load
 // (the "push-texts" record of the outbox's database).
 
-importScripts("/static/js/app/outbox-core.js");
+importScripts("/static/js/staff/outbox-core.js");
 
 const DB_NAME = "fieldline-push"; // its own database: the outbox of issue 4 versions separately
 const FOLLOWS = "follows"; // one record per followed work order, keyed by workOrderId
@@ -20,7 +20,7 @@ const FOLLOWS = "follows"; // one record per followed work order, keyed by workO
 // --- the app shell and the day's data, for offline use ------------------------------------------
 
 // Bump SHELL_VERSION when a file of SHELL changes shape in a way old pages cannot use.
-const SHELL_VERSION = 1;
+const SHELL_VERSION = 2;
 const SHELL_CACHE = `fieldline-shell-v${SHELL_VERSION}`;
 // Pages and API answers of the signed-in person; the pages empty it on sign-out.
 const DATA_CACHE = "fieldline-data";
@@ -29,27 +29,27 @@ const SHELL = [
   "/static/css/app.css",
   "/static/icons/favicon-32.png",
   "/static/icons/icon-192.png",
-  "/static/js/session.js",
-  "/static/js/login.js",
-  "/static/js/app/register.js",
-  "/static/js/app/outbox.js",
-  "/static/js/app/outbox-core.js",
-  "/static/js/app/shell.js",
-  "/static/js/app/text.js",
-  "/static/js/app/dom.js",
-  "/static/js/app/geo.js",
-  "/static/js/app/map.js",
-  "/static/js/app/tracker.js",
-  "/static/js/app/push.js",
-  "/static/js/app/jobs.js",
-  "/static/js/app/engineer.js",
-  "/static/js/app/job.js",
-  "/static/js/app/visits.js",
-  "/static/js/app/rep-tracking.js",
-  "/static/js/app/rep.js",
-  "/static/js/app/visit.js",
-  "/static/js/app/accounts.js",
-  "/static/js/app/route.js",
+  "/static/js/shared/session.js",
+  "/static/js/shared/text.js",
+  "/static/js/staff/login.js",
+  "/static/js/staff/register.js",
+  "/static/js/staff/outbox.js",
+  "/static/js/staff/outbox-core.js",
+  "/static/js/staff/shell.js",
+  "/static/js/staff/dom.js",
+  "/static/js/staff/geo.js",
+  "/static/js/staff/map.js",
+  "/static/js/staff/tracker.js",
+  "/static/js/staff/push.js",
+  "/static/js/staff/jobs.js",
+  "/static/js/staff/engineer.js",
+  "/static/js/staff/job.js",
+  "/static/js/staff/visits.js",
+  "/static/js/staff/rep-tracking.js",
+  "/static/js/staff/rep.js",
+  "/static/js/staff/visit.js",
+  "/static/js/staff/accounts.js",
+  "/static/js/staff/route.js",
   "/vendor/leaflet/leaflet.js",
   "/vendor/leaflet/leaflet.css",
 ];

@@ -1,7 +1,7 @@
 // The live dispatch board: loads GET /api/boards/dispatch, then follows /api/boards/stream.
 // Events only name what changed ({kind, id, status}); the page fetches that row itself, and
 // reloads everything on every (re)connect ("hello"), so a dropped stream leaves no gap.
-import { api } from "../session.js";
+import { api } from "../shared/session.js";
 
 const root = document.getElementById("dispatch");
 const T = JSON.parse(root.dataset.labels);

@@ -6,7 +6,7 @@ import { act, offerBlock, seenStatus } from "./jobs.js";
 import { wirePush } from "./push.js";
 import { keepOffline, load, me, startShell } from "./shell.js";
 import * as tracker from "./tracker.js";
-import { number, say, table } from "./text.js";
+import { number, say, table } from "../shared/text.js";
 
 const outbox = await startShell();
 const ACTIVE = ["accepted", "en_route", "on_site"];

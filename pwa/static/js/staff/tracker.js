@@ -3,7 +3,7 @@
 // cannot track in the background: the pages say so, and nothing here pretends otherwise.
 import { fix, metresBetween } from "./geo.js";
 import * as outbox from "./outbox.js";
-import { say, sayCount } from "./text.js";
+import { say, sayCount } from "../shared/text.js";
 
 // Fixes worse than this say little about where the person went (the server drops them too).
 const MAX_ACCURACY_M = 100;

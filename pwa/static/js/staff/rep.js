@@ -3,7 +3,7 @@ import { $, fillWith, h, showError } from "./dom.js";
 import { dot, fit, makeMap } from "./map.js";
 import { startRepTracking } from "./rep-tracking.js";
 import { keepOffline, load, me, startShell } from "./shell.js";
-import { dateTime, day, distance, isoDay, say, table, time } from "./text.js";
+import { dateTime, day, distance, isoDay, say, table, time } from "../shared/text.js";
 import { seenVisit } from "./visits.js";
 
 const outbox = await startShell();

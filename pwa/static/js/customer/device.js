@@ -1,15 +1,12 @@
 // The customer's pages behind the QR sticker: file a request, follow it, rate the finished job.
 // Every word shown comes from the page (#fl-strings), already in the visitor's language.
 import { wireFollow } from "./follow.js";
-import { localizeTimes } from "./times.js";
+import { say } from "../shared/text.js";
+import { localizeTimes } from "../shared/times.js";
 
 const strings = JSON.parse(document.getElementById("fl-strings")?.textContent || "{}");
 const lang = document.documentElement.lang || "en";
 const REFRESH_EVERY_MS = 30_000;
-
-function say(key, values = {}) {
-  return (strings[key] || strings.failed || key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
-}
 
 async function sendJson(method, url, body) {
   try {

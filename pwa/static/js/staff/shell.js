@@ -1,11 +1,11 @@
 // What every page of the staff app shares: who is signed in, the outbox's state on screen, the
 // offline banner, sign-out, reading the API (from the worker's saved copy when offline), and
 // asking the worker to keep the day's pages and data.
-import { api } from "../session.js";
+import { api } from "../shared/session.js";
 import { $, fillWith, h } from "./dom.js";
 import * as outbox from "./outbox.js";
 import { registerWorker } from "./register.js";
-import { lang, say, sayCount, table, template, time } from "./text.js";
+import { lang, say, sayCount, table, template, time } from "../shared/text.js";
 
 export const me = {
   id: Number(document.body.dataset.userId),

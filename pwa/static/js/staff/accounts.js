@@ -2,7 +2,7 @@
 import { $, fillWith, h } from "./dom.js";
 import { startRepTracking } from "./rep-tracking.js";
 import { keepOffline, load, me, startShell } from "./shell.js";
-import { ago, say, sayCount } from "./text.js";
+import { ago, say, sayCount } from "../shared/text.js";
 
 await startShell();
 const ACCOUNTS = `/api/accounts?owner_id=${me.id}&limit=200`;

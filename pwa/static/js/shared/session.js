@@ -1,5 +1,6 @@
 // Staff session helpers: JSON calls carrying the CSRF token that cookie-authenticated writes need.
-function cookie(name) {
+/** A cookie's value (the CSRF token's, fl_csrf), or "". */
+export function cookie(name) {
   const hit = document.cookie.split("; ").find((c) => c.startsWith(name + "="));
   return hit ? decodeURIComponent(hit.slice(name.length + 1)) : "";
 }

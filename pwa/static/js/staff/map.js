@@ -1,7 +1,7 @@
 // Maps with Leaflet (from the npm registry, served at /vendor/leaflet). The tile address is a
 // setting (FIELDLINE_TILE_URL); without tiles, or without Leaflet at all, the page still works:
 // markers and lines show on a blank map, or the map gives way to a note.
-import { say } from "./text.js";
+import { say } from "../shared/text.js";
 
 const BRAND = "#0f5c8c";
 

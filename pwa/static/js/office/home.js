@@ -1,5 +1,5 @@
 // Home page behaviour: sign out, and gather the ticked devices for the label sheet.
-import { api } from "./session.js";
+import { api } from "../shared/session.js";
 
 document.getElementById("logout")?.addEventListener("click", async () => {
   await api("POST", "/api/auth/logout");

@@ -1,6 +1,6 @@
 // The sign-in form: posts the credentials, then opens the page asked for (?next=, e.g. a job
 // opened from a notification) or the home page of the role.
-import { api } from "./session.js";
+import { api } from "../shared/session.js";
 
 const form = document.getElementById("login");
 const error = document.getElementById("login-error");

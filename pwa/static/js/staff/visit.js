@@ -5,7 +5,7 @@ import { locate, metresBetween } from "./geo.js";
 import { dot, fit, makeMap } from "./map.js";
 import { startRepTracking } from "./rep-tracking.js";
 import { keepOffline, load, me, showRecord, startShell } from "./shell.js";
-import { dateTime, distance, say, table } from "./text.js";
+import { dateTime, distance, say, table } from "../shared/text.js";
 import { checkIn, checkOut, seenVisit } from "./visits.js";
 
 const outbox = await startShell();

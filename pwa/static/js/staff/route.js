@@ -3,7 +3,7 @@ import { $ } from "./dom.js";
 import { makeMap } from "./map.js";
 import { startRepTracking } from "./rep-tracking.js";
 import { keepOffline, load, me, startShell } from "./shell.js";
-import { isoDay, number, say, time } from "./text.js";
+import { isoDay, number, say, time } from "../shared/text.js";
 
 await startShell();
 let map = null;

@@ -6,7 +6,7 @@ import { act, offerBlock, seenStatus } from "./jobs.js";
 import { dot, fit, makeMap } from "./map.js";
 import { keepOffline, load, me, showRecord, startShell } from "./shell.js";
 import * as tracker from "./tracker.js";
-import { dateTime, number, say, table } from "./text.js";
+import { dateTime, number, say, table } from "../shared/text.js";
 
 const outbox = await startShell();
 const jobId = Number($("job").dataset.jobId);

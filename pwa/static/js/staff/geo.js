@@ -1,5 +1,5 @@
 // The phone's position, from the Geolocation API, with the reasons it can fail said in words.
-import { say } from "./text.js";
+import { say } from "../shared/text.js";
 
 /** One fix: {lat, lng, accuracy, at}; rejects with an Error whose message is for the user. */
 export function locate() {

@@ -1,7 +1,7 @@
 // What the rep's pages share about a visit: its state as the rep sees it (the server's, moved on
 // by check-ins and check-outs still in the outbox).
 import * as outbox from "./outbox.js";
-import { say } from "./text.js";
+import { say } from "../shared/text.js";
 
 /** {status, waiting, checkIn}: checkIn is the queued check-in's position, if one waits. */
 export function seenVisit(visit, pending) {

@@ -1,9 +1,9 @@
 // Job alerts by Web Push: subscribed only after the engineer taps the button (browsers ask for
 // permission only after a user gesture), then the subscription is given to the server. The
 // worker (sw.js) shows every push as a notification and opens the job when it is tapped.
-import { api } from "../session.js";
+import { api } from "../shared/session.js";
 import { registerWorker } from "./register.js";
-import { say } from "./text.js";
+import { say } from "../shared/text.js";
 
 const REMEMBERED = "fl-push-endpoint"; // the endpoint this phone gave the server
 // A browser that cannot reach its push service may never answer subscribe(): give up after this.

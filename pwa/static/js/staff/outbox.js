@@ -2,6 +2,7 @@
 // made here, and sent in order when the network allows. The server applies each key once, so a
 // write replayed after a lost answer is never doubled; nothing is dropped until the server answers.
 // Storage and delivery live in outbox-core.js, which the service worker shares for background sync.
+import { cookie } from "../shared/session.js";
 import "./outbox-core.js";
 
 const core = self.fieldlineOutbox;
@@ -9,11 +10,6 @@ const SYNC_TAG = "fieldline-outbox";
 const RETRY_EVERY_MS = 15_000;
 const listeners = new Set();
 const deliveredListeners = new Set();
-
-function cookie(name) {
-  const hit = document.cookie.split("; ").find((c) => c.startsWith(`${name}=`));
-  return hit ? decodeURIComponent(hit.slice(name.length + 1)) : "";
-}
 
 // The page always sends the cookie's current token; the worker, which cannot read cookies,
 // uses the copy kept in IndexedDB by setUser().

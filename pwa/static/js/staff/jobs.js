@@ -2,7 +2,7 @@
 // moved on by writes still in the outbox), the offer's countdown and its two buttons.
 import { h } from "./dom.js";
 import * as outbox from "./outbox.js";
-import { say } from "./text.js";
+import { say } from "../shared/text.js";
 
 // The status each queued action leads to.
 const LEADS_TO = {
