@@ -8,6 +8,18 @@ from backend.field.tables import LocationPing, Visit
 from backend.idempotency import IdempotencyKey
 from backend.push.tables import AppSecret, PushSubscription
 from backend.ratelimit import RateHit
+from backend.sales.tables import (
+    Contract,
+    ContractEvent,
+    Lead,
+    Opportunity,
+    OpportunityStageChange,
+    Payment,
+    PaymentPlan,
+    PoolMove,
+    PoolSetting,
+    Stage,
+)
 from backend.settings import ROOT
 from backend.staff.tables import AuthSession, LoginFailure, User, Zone
 from backend.workorders.tables import PartUsage, Rating, WorkOrder, WorkOrderEvent
@@ -21,6 +33,8 @@ APP_CONFIG = AppConfig(
         *(WorkOrder, WorkOrderEvent, PartUsage, Rating),
         *(PushSubscription, AppSecret, RateHit, IdempotencyKey),
         *(Visit, LocationPing),
+        *(Stage, Opportunity, OpportunityStageChange, Lead, PoolMove, PoolSetting),
+        *(Contract, ContractEvent, PaymentPlan, Payment),
     ],
     migration_dependencies=[],
     commands=[],

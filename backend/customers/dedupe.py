@@ -1,4 +1,5 @@
-"""Normalised keys for the duplicate-account check (防撞单): phone digits and bare company names."""
+"""Normalised keys for the duplicate checks (防撞单) of accounts and leads: phone digits, e-mail
+addresses and bare company names."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def normalise_phone(phone: str | None) -> str | None:
     """Digits only, without the +86 / 0086 country prefix; None when nothing is left."""
     if not phone:
         return None
+    phone = unicodedata.normalize("NFKC", phone)  # full-width digits and ＋ from an import
     digits = _NON_DIGIT.sub("", phone)
     stripped = phone.strip()
     international = True
@@ -57,3 +59,11 @@ def normalise_name(name: str) -> str:
                 key = key[: -len(suffix)]
                 stripped = True
     return key
+
+
+def normalise_email(email: str | None) -> str | None:
+    """Lower-case without surrounding space; None when empty. (The local part is case-sensitive by
+    the RFC, but no mail provider treats it so: Li.Wei@ and li.wei@ are one person.)"""
+    if not email:
+        return None
+    return email.strip().lower() or None

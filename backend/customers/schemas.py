@@ -13,6 +13,8 @@ from backend.schemas import Email, Id, Input, Lat, Lng, Name, Phone, ShortText
 
 Serial = Annotated[str, msgspec.Meta(min_length=1, max_length=80, pattern=r"^\S(.*\S)?$")]
 Source = Annotated[str, msgspec.Meta(max_length=40)]
+# What a lead's score compares with the accounts we have (backend/sales/score.py).
+Segment = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 
 
 class AccountIn(Input):
@@ -25,6 +27,8 @@ class AccountIn(Input):
     lng: Lng | None = None
     owner_id: Id | None = None
     source: Source | None = None
+    industry: Segment | None = None
+    district: Segment | None = None
 
 
 class AccountPatch(Input):
@@ -37,6 +41,8 @@ class AccountPatch(Input):
     lng: Lng | UnsetType | None = UNSET
     owner_id: Id | UnsetType | None = UNSET
     source: Source | UnsetType | None = UNSET
+    industry: Segment | UnsetType | None = UNSET
+    district: Segment | UnsetType | None = UNSET
 
 
 class AccountOut(msgspec.Struct):
@@ -54,6 +60,8 @@ class AccountOut(msgspec.Struct):
     source: str | None
     last_contacted_at: datetime | None
     created_at: datetime
+    industry: str | None
+    district: str | None
 
 
 class ContactIn(Input):

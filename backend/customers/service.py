@@ -15,7 +15,8 @@ from backend.access import (
     check_account_write,
     check_owner_assignment,
 )
-from backend.customers.dedupe import normalise_name, normalise_phone
+from backend.customers import ownership
+from backend.customers.dedupe import normalise_email, normalise_name, normalise_phone
 from backend.customers.schemas import (
     AccountIn,
     AccountOut,
@@ -28,7 +29,8 @@ from backend.schemas import Page, from_row, page
 
 ACCOUNT_SELECT = """
 SELECT a.id, a.name, a.phone, a.grade, a.vip, a.owner AS owner_id, u.name AS owner_name,
-       a.owner IS NULL AS pool, a.address, a.lat, a.lng, a.source, a.last_contacted_at, a.created_at
+       a.owner IS NULL AS pool, a.address, a.lat, a.lng, a.source, a.last_contacted_at,
+       a.created_at, a.industry, a.district
 FROM account a LEFT JOIN app_user u ON u.id = a.owner"""
 
 
@@ -85,8 +87,9 @@ async def create_account(principal: Principal, data: AccountIn, force: bool) -> 
                 )
         account_id = await db.fetchval(
             """INSERT INTO account (name, name_key, phone, phone_key, grade, vip, owner, address,
-                   lat, lng, source, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING id""",
+                   lat, lng, source, industry, district, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
+               RETURNING id""",
             data.name.strip(),
             normalise_name(data.name),
             data.phone,
@@ -98,6 +101,8 @@ async def create_account(principal: Principal, data: AccountIn, force: bool) -> 
             data.lat,
             data.lng,
             data.source,
+            data.industry,
+            data.district,
         )
     return await get_account(principal, account_id)
 
@@ -152,9 +157,10 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
             raise NotFound("Account not found")
         check_account_write(principal, owner["owner"])
         if "owner_id" in changes:
-            check_owner_assignment(principal, changes["owner_id"])
-            await _check_owner_exists(changes["owner_id"])
-            changes["owner"] = changes.pop("owner_id")
+            new_owner = changes.pop("owner_id")
+            check_owner_assignment(principal, new_owner)
+            await _check_owner_exists(new_owner)
+            await ownership.hand_over(principal, account_id, owner["owner"], new_owner)
         if "name" in changes:
             if not normalise_name(changes["name"]):
                 raise Invalid("name", "must contain letters or digits")
@@ -177,8 +183,9 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
 async def create_contact(principal: Principal, data: ContactIn) -> ContactOut:
     check_account_write(principal, await _account_owner(data.account_id))
     row = await db.fetchrow(
-        """INSERT INTO contact (account, name, title, phone, email, decision_maker)
-           VALUES ($1, $2, $3, $4, $5, $6)
+        """INSERT INTO contact (account, name, title, phone, email, decision_maker, phone_key,
+               email_key)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            RETURNING id, account AS account_id, name, title, phone, email, decision_maker""",
         data.account_id,
         data.name,
@@ -186,6 +193,8 @@ async def create_contact(principal: Principal, data: ContactIn) -> ContactOut:
         data.phone,
         data.email,
         data.decision_maker,
+        normalise_phone(data.phone),
+        normalise_email(data.email),
     )
     assert row is not None
     return from_row(ContactOut, row)

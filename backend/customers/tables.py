@@ -41,6 +41,14 @@ class Account(Table):
     source = Varchar(length=40, null=True, default=None)
     last_contacted_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+    # The public pool (backend/sales/pool.py): recycling counts from the later of the last
+    # follow-up and claimed_at; pooled_at says since when nobody owns it.
+    claimed_at = Timestamptz(null=True, default=None)
+    pooled_at = Timestamptz(null=True, default=None)
+    recycle_warned_at = Timestamptz(null=True, default=None)
+    # Lead scoring: a lead in an industry or district the company already serves scores higher.
+    industry = Varchar(length=60, null=True, default=None)
+    district = Varchar(length=60, null=True, default=None)
 
 
 class Contact(Table):
@@ -50,6 +58,9 @@ class Contact(Table):
     phone = Varchar(length=40, null=True, default=None)
     email = Varchar(length=254, null=True, default=None)
     decision_maker = Boolean(default=False)
+    # Normalised (backend/customers/dedupe.py), for the leads' duplicate check.
+    phone_key = Varchar(length=40, null=True, default=None)
+    email_key = Varchar(length=254, null=True, default=None)
 
 
 class Device(Table):

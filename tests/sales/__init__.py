@@ -1,0 +1,1 @@
+"""API tests of sales: leads, the public pool, opportunities, contracts, payments."""
