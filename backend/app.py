@@ -18,12 +18,12 @@ from backend.boards.rollups import refresh_job
 from backend.catalogue.controllers import CATALOGUE_CONTROLLERS
 from backend.clock import Job, clock_lifespan
 from backend.customers.controllers import CUSTOMER_CONTROLLERS
-from backend.errors import EXCEPTION_HANDLERS
 from backend.field.controllers import FIELD_CONTROLLERS
 from backend.idempotency import IdempotencyMiddleware
 from backend.live import channels_plugin
 from backend.pages.boards import BOARD_PAGES
 from backend.pages.customer import CUSTOMER_PAGES
+from backend.pages.errors import EXCEPTION_HANDLERS
 from backend.pages.office import OFFICE_PAGES
 from backend.pages.staff_app import APP_PAGES
 from backend.pages.web import WEB_HANDLERS, template_config

@@ -9,6 +9,7 @@ import msgspec
 from litestar.params import PathParameter, QueryParameter
 
 from backend import db
+from backend.errors import Invalid
 
 T = TypeVar("T")
 
@@ -28,9 +29,27 @@ Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 Offset = Annotated[int, QueryParameter(ge=0, le=INT4_MAX)]
 Token = Annotated[str, PathParameter(min_length=1, max_length=64)]
 Search = Annotated[str | None, QueryParameter(max_length=100)]
+# A list's order: a column's name, "-" first for descending (?sort=-created_at).
+Sort = Annotated[
+    str | None,
+    QueryParameter(max_length=40, pattern=r"^-?[a-z_]+$", description="column; -column descends"),
+]
 # A range of business days (the boards): ?from=YYYY-MM-DD&to=YYYY-MM-DD.
 DateFrom = Annotated[date | None, QueryParameter(name="from", description="first day")]
 DateTo = Annotated[date | None, QueryParameter(name="to", description="last day (today)")]
+
+
+def order_by(sort: str | None, columns: dict[str, str], default: str, tiebreak: str) -> str:
+    """An ORDER BY for ?sort= among `columns` (name → SQL expression), ties broken by `tiebreak`
+    so that offset paging never shows a row twice or skips one."""
+    if not sort:
+        return f"{default}, {tiebreak}"
+    descending = sort.startswith("-")
+    name = sort.removeprefix("-")
+    if name not in columns:
+        raise Invalid("sort", f"one of {', '.join(sorted(columns))}, with '-' first to descend")
+    direction = "DESC NULLS LAST" if descending else "ASC NULLS FIRST"
+    return f"{columns[name]} {direction}, {tiebreak}"
 
 
 class Input(msgspec.Struct, forbid_unknown_fields=True):

@@ -450,6 +450,15 @@ MATRIX = [
     Case("GET", "/boards/dispatch", (302, 200, 200, 403, 403)),
     Case("GET", "/boards/satisfaction", (302, 200, 200, 403, 403)),
     Case("GET", "/boards/sales", (302, 200, 200, 403, 403)),
+    # The back office (backend/access.PAGE_ROLES): signed-out → sign in; other roles → 403 page.
+    Case("GET", "/accounts", (302, 200, 200, 403, 403)),
+    Case("GET", "/accounts/new", (302, 200, 200, 403, 403)),
+    Case(
+        "GET",
+        "/accounts/{foreign_account}",
+        (302, 200, 200, 403, 403),
+        route="/accounts/{account_id}",
+    ),
 ]
 
 

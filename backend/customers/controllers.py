@@ -19,7 +19,7 @@ from backend.customers.schemas import (
     DeviceOut,
 )
 from backend.customers.tables import Grade
-from backend.schemas import Limit, Offset, Page, PathId, QueryId, Search
+from backend.schemas import Limit, Offset, Page, PathId, QueryId, Search, Sort
 
 
 class AccountController(Controller):
@@ -46,6 +46,7 @@ class AccountController(Controller):
         owner_id: QueryId = None,
         pool: FromQuery[bool | None] = None,
         vip: FromQuery[bool | None] = None,
+        sort: Sort = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[AccountOut]:
@@ -58,6 +59,7 @@ class AccountController(Controller):
             vip=vip,
             limit=limit,
             offset=offset,
+            sort=sort,
         )
 
     @get("/{account_id:int}")

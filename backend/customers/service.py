@@ -25,13 +25,21 @@ from backend.customers.schemas import (
     ContactOut,
 )
 from backend.errors import Conflict, Invalid, NotFound
-from backend.schemas import Page, from_row, page
+from backend.schemas import Page, from_row, order_by, page
 
 ACCOUNT_SELECT = """
 SELECT a.id, a.name, a.phone, a.grade, a.vip, a.owner AS owner_id, u.name AS owner_name,
        a.owner IS NULL AS pool, a.address, a.lat, a.lng, a.source, a.last_contacted_at,
        a.created_at, a.industry, a.district
 FROM account a LEFT JOIN app_user u ON u.id = a.owner"""
+# What ?sort= may order accounts by.
+ACCOUNT_ORDER = {
+    "name": "a.name",
+    "grade": "a.grade",
+    "owner_name": "u.name",
+    "last_contacted_at": "a.last_contacted_at",
+    "created_at": "a.created_at",
+}
 
 
 # --- accounts ----------------------------------------------------------------------------------
@@ -131,6 +139,7 @@ async def list_accounts(
     vip: bool | None,
     limit: int,
     offset: int,
+    sort: str | None = None,
 ) -> Page[AccountOut]:
     visible, args = account_visibility(principal, 1)
     where = [visible]
@@ -144,7 +153,8 @@ async def list_accounts(
             where.append(f"{column} = ${len(args)}")
     if pool is not None:
         where.append("a.owner IS NULL" if pool else "a.owner IS NOT NULL")
-    return await page(AccountOut, ACCOUNT_SELECT, " AND ".join(where), args, "a.id", limit, offset)
+    order = order_by(sort, ACCOUNT_ORDER, "a.id", "a.id")
+    return await page(AccountOut, ACCOUNT_SELECT, " AND ".join(where), args, order, limit, offset)
 
 
 async def update_account(principal: Principal, account_id: int, patch: AccountPatch) -> AccountOut:

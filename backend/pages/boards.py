@@ -6,31 +6,23 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
-from backend.access import MANAGERS, principal_of
 from backend.boards import queries
 from backend.boards.charts import bar_chart, week_chart
 from backend.boards.service import sales_board, satisfaction_board
-from backend.errors import Forbidden
-from backend.pages import i18n
+from backend.pages import frame
 from backend.schemas import DateFrom, DateTo, QueryId
 from backend.settings import get_settings
 
-
-def _manager_or_redirect(request: Request[Any, Any, Any]) -> Redirect | None:
-    principal = principal_of(request)
-    if principal is None:
-        return Redirect("/login")
-    if principal.role not in MANAGERS:
-        raise Forbidden("Only supervisors and admins see the boards")
-    return None
+# Each board's page in the back office's navigation (access.PAGE_ROLES).
+PAGE_OF = {"dispatch": "dispatch", "satisfaction": "satisfaction", "sales": "sales_board"}
 
 
 async def _render(request: Request[Any, Any, Any], board: str, **context: Any) -> Template:
-    """A board page: the frame every board shares (who, which tab, the zones) and its own parts."""
-    shared = {"me": principal_of(request), "board": board, "zones": await queries.zone_areas()}
-    return i18n.render(request, f"boards/{board}.html", {**shared, **context})
+    """A board page inside the back office's frame, with the zones every board filters by."""
+    shared = {"board": board, "zones": await queries.zone_areas()}
+    return frame.render(request, PAGE_OF[board], f"boards/{board}.html", {**shared, **context})
 
 
 class BoardPages(Controller):
@@ -38,10 +30,9 @@ class BoardPages(Controller):
     include_in_schema = False
 
     @get("/dispatch")
-    async def dispatch(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    async def dispatch(self, request: Request[Any, Any, Any]) -> Template:
         """The live dispatch board: the map, the queue, job detail and manual assignment."""
-        if redirect := _manager_or_redirect(request):
-            return redirect
+        frame.office_principal(request, "dispatch")
         return await _render(request, "dispatch", tile_url=get_settings().tile_url)
 
     @get("/satisfaction")
@@ -51,10 +42,9 @@ class BoardPages(Controller):
         date_from: DateFrom = None,
         date_to: DateTo = None,
         zone_id: QueryId = None,
-    ) -> Template | Redirect:
+    ) -> Template:
         """The satisfaction board for a date range and zone, with charts and CSV links."""
-        if redirect := _manager_or_redirect(request):
-            return redirect
+        frame.office_principal(request, "satisfaction")
         board = await satisfaction_board(date_from, date_to, zone_id)
         return await _render(
             request,
@@ -72,10 +62,9 @@ class BoardPages(Controller):
         date_from: DateFrom = None,
         date_to: DateTo = None,
         zone_id: QueryId = None,
-    ) -> Template | Redirect:
+    ) -> Template:
         """The field sales summary for a date range and zone."""
-        if redirect := _manager_or_redirect(request):
-            return redirect
+        frame.office_principal(request, "sales_board")
         board = await sales_board(date_from, date_to, zone_id)
         return await _render(
             request, "sales", b=board, query=_query(board.date_from, board.date_to, zone_id)

@@ -1,21 +1,28 @@
-"""The back office: the desktop pages of supervisors and admins."""
+"""The back office's home (today at a glance) and the device label sheet; OFFICE_PAGES gathers
+every back-office page module for the app."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
+from litestar.types import ControllerRouterHandler
 
-from backend.access import MANAGERS, Principal, principal_of
+from backend import clock
+from backend.access import principal_of
+from backend.boards.queries import dispatch_board
+from backend.boards.service import satisfaction_board
 from backend.customers import devices, qr
-from backend.customers import service as customers
-from backend.errors import Forbidden, Invalid
-from backend.pages import i18n
-from backend.pages.staff_app import PAGE_HEADERS, home_of
+from backend.errors import Invalid
+from backend.pages import frame, i18n
+from backend.pages.office_accounts import ACCOUNT_PAGES
+from backend.pages.staff_app import home_of
 
 MAX_LABELS = 240  # ten A4 sheets of 3 × 8
+LOW_RATING_DAYS = 7  # the home page's low ratings: this past week's
 
 
 def _parse_ids(raw: str) -> list[int]:
@@ -33,43 +40,32 @@ class OfficePages(Controller):
 
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        """Engineers and reps open their phone app; supervisors and admins this desktop home."""
-        principal: Principal | None = principal_of(request)
+        """Engineers and reps open their phone app; supervisors and admins see today's work."""
+        principal = principal_of(request)
         if principal is None:
             return Redirect("/login")
         if app := home_of(principal):
             return Redirect(app)
-        context: dict[str, Any] = {
-            "me": principal,
-            "accounts": await customers.list_accounts(
-                principal,
-                q=None,
-                grade=None,
-                owner_id=None,
-                pool=None,
-                vip=None,
-                limit=20,
-                offset=0,
-            ),
-            "devices": await devices.list_devices(
-                principal, account_id=None, product_id=None, serial=None, limit=24, offset=0
-            ),
-        }
-        return i18n.render(request, "home.html", context, headers=PAGE_HEADERS)
+        board = await dispatch_board(None, None)
+        # Late first, then the nearest deadline: what a supervisor must look at now.
+        jobs = sorted(
+            board.jobs,
+            key=lambda j: (not j.breached, j.seconds_left is None, j.seconds_left or 0, j.id),
+        )
+        today = clock.today()
+        satisfaction = await satisfaction_board(
+            today - timedelta(days=LOW_RATING_DAYS), today, None
+        )
+        context = {"jobs": jobs, "counts": board.counts, "low_ratings": satisfaction.low_ratings}
+        return frame.render(request, "home", "office/home.html", context)
 
     @get("/devices/labels")
-    async def labels(
-        self, request: Request[Any, Any, Any], ids: FromQuery[str]
-    ) -> Template | Redirect:
+    async def labels(self, request: Request[Any, Any, Any], ids: FromQuery[str]) -> Template:
         """A printable A4 sheet of 3 × 8 device stickers with product, serial and QR code."""
-        principal = principal_of(request)
-        if principal is None:
-            return Redirect("/login")
-        if principal.role not in MANAGERS:
-            raise Forbidden("Only supervisors and admins print device labels")
+        frame.office_principal(request, "devices")
         chosen = await devices.devices_by_ids(_parse_ids(ids))
         labels = [(d, qr.qr_svg(d.qr_url)) for d in chosen]
-        return Template("labels.html", context={"labels": labels})
+        return i18n.render(request, "labels.html", {"labels": labels})
 
 
-OFFICE_PAGES = [OfficePages]
+OFFICE_PAGES: list[ControllerRouterHandler] = [OfficePages, *ACCOUNT_PAGES]

@@ -1,0 +1,83 @@
+"""Back-office pages of accounts: the list (search, filters, order, paging), a new account with
+the duplicate warning, and an account's page (facts, contacts, devices, its work)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from backend.access import Role
+from backend.customers import devices
+from backend.customers import service as customers
+from backend.customers.tables import Grade
+from backend.pages import frame
+from backend.pages.listing import ListView
+from backend.schemas import Limit, Offset, PathId, QueryId, Search, Sort
+from backend.staff import service as staff
+
+
+async def owners() -> list[tuple[int, str]]:
+    """Who may own an account, as choices: the active reps."""
+    reps = await staff.list_users(Role.REP, None, True, 200, 0)
+    return [(rep.id, rep.name) for rep in reps.items]
+
+
+class AccountPages(Controller):
+    path = "/accounts"
+    include_in_schema = False
+
+    @get("")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        q: Search = None,
+        grade: FromQuery[Grade | None] = None,
+        owner_id: QueryId = None,
+        pool: FromQuery[bool | None] = None,
+        vip: FromQuery[bool | None] = None,
+        sort: Sort = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Template:
+        principal = frame.office_principal(request, "accounts")
+        found = await customers.list_accounts(
+            principal,
+            q=q,
+            grade=grade.value if grade else None,
+            owner_id=owner_id,
+            pool=pool,
+            vip=vip,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+        )
+        filters = {"q": q, "grade": grade, "owner_id": owner_id, "pool": pool, "vip": vip}
+        view = ListView("/accounts", found, filters, sort)
+        context = {"view": view, "owner_options": await owners()}
+        return frame.render(request, "accounts", "office/accounts.html", context)
+
+    @get("/new")
+    async def new(self, request: Request[Any, Any, Any]) -> Template:
+        frame.office_principal(request, "accounts")
+        context = {"owner_options": await owners()}
+        return frame.render(request, "accounts", "office/account_new.html", context)
+
+    @get("/{account_id:int}")
+    async def show(self, request: Request[Any, Any, Any], account_id: PathId) -> Template:
+        principal = frame.office_principal(request, "accounts")
+        account = await customers.get_account(principal, account_id)
+        context = {
+            "account": account,
+            "contacts": await customers.list_contacts(principal, account_id),
+            "devices": await devices.list_devices(
+                principal, account_id=account_id, product_id=None, serial=None, limit=200, offset=0
+            ),
+            "owner_options": await owners(),
+        }
+        return frame.render(request, "accounts", "office/account.html", context)
+
+
+ACCOUNT_PAGES = [AccountPages]

@@ -1,0 +1,1 @@
+"""Tests of the back office: its frame, pages and building blocks."""
