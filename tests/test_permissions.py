@@ -459,6 +459,32 @@ MATRIX = [
         (302, 200, 200, 403, 403),
         route="/accounts/{account_id}",
     ),
+    Case("GET", "/devices", (302, 200, 200, 403, 403)),
+    Case("GET", "/devices/new", (302, 200, 200, 403, 403)),
+    Case(
+        "GET", "/devices/{foreign_device}", (302, 200, 200, 403, 403), route="/devices/{device_id}"
+    ),
+    Case("GET", "/work-orders", (302, 200, 200, 403, 403)),
+    Case("GET", "/work-orders/new", (302, 200, 200, 403, 403)),
+    Case(
+        "GET",
+        "/work-orders/{foreign_job}",
+        (302, 200, 200, 403, 403),
+        route="/work-orders/{work_order_id}",
+    ),
+    Case(
+        "PATCH",
+        "/api/devices/{foreign_device}",
+        (401, 200, 200, 403, 403),
+        {"lat": 31.2, "lng": 121.4},
+        route="/api/devices/{device_id}",
+    ),
+    Case(
+        "GET",
+        "/api/work-orders/{job}/candidates",
+        (401, 200, 200, 403, 403),
+        route="/api/work-orders/{work_order_id}/candidates",
+    ),
 ]
 
 

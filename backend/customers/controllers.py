@@ -17,6 +17,7 @@ from backend.customers.schemas import (
     ContactOut,
     DeviceIn,
     DeviceOut,
+    DevicePatch,
 )
 from backend.customers.tables import Grade
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Search, Sort
@@ -110,9 +111,12 @@ class DeviceController(Controller):
         account_id: QueryId = None,
         product_id: QueryId = None,
         serial: Search = None,
+        q: Search = None,
+        sort: Sort = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[DeviceOut]:
+        """serial= matches exactly; q= finds part of a serial or of the account's name."""
         return await devices.list_devices(
             current(request),
             account_id=account_id,
@@ -120,11 +124,18 @@ class DeviceController(Controller):
             serial=serial,
             limit=limit,
             offset=offset,
+            q=q,
+            sort=sort,
         )
 
     @get("/{device_id:int}")
     async def show(self, request: Request[Any, Any, Any], device_id: PathId) -> DeviceOut:
         return await devices.get_device(current(request), device_id)
+
+    @patch("/{device_id:int}", guards=[allow(*MANAGERS)])
+    async def update(self, device_id: PathId, data: JSONBody[DevicePatch]) -> DeviceOut:
+        """Move a device to another account or place, or correct its installation date."""
+        return await devices.update_device(device_id, data)
 
     @get("/{device_id:int}/qr.svg", guards=[allow(*MANAGERS)], media_type="image/svg+xml")
     async def qr_code(self, device_id: PathId) -> Response[str]:

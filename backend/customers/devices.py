@@ -6,19 +6,28 @@ import calendar
 from datetime import UTC, date, datetime
 
 import asyncpg
+from msgspec import UNSET, structs
 
 from backend import db
 from backend.access import Principal, account_visibility, check_account_read
 from backend.customers import qr
-from backend.customers.schemas import DeviceIn, DeviceOut
+from backend.customers.schemas import DeviceIn, DeviceOut, DevicePatch
 from backend.errors import Conflict, Invalid, NotFound
-from backend.schemas import Page, from_row
+from backend.schemas import Page, from_row, order_by
 
 DEVICE_SELECT = """
 SELECT d.id, d.account AS account_id, a.name AS account_name, d.product AS product_id,
        p.sku AS product_sku, p.name AS product_name, d.serial, d.installed_on, d.warranty_until,
        d.lat, d.lng, d.qr_token, a.owner
 FROM device d JOIN account a ON a.id = d.account JOIN product p ON p.id = d.product"""
+# What ?sort= may order devices by.
+DEVICE_ORDER = {
+    "serial": "d.serial",
+    "product_name": "p.name",
+    "account_name": "a.name",
+    "installed_on": "d.installed_on",
+    "warranty_until": "d.warranty_until",
+}
 
 
 def warranty_end(installed_on: date | None, months: int) -> date | None:
@@ -85,9 +94,15 @@ async def list_devices(
     serial: str | None,
     limit: int,
     offset: int,
+    q: str | None = None,
+    sort: str | None = None,
 ) -> Page[DeviceOut]:
+    """Devices principal may see; q finds a part of the serial, or of the account's name."""
     visible, args = account_visibility(principal, 1)
     where = [visible]
+    if q:
+        args.append(f"%{q.strip().lower()}%")
+        where.append(f"(lower(d.serial) LIKE ${len(args)} OR lower(a.name) LIKE ${len(args)})")
     for column, value in (
         ("d.account", account_id),
         ("d.product", product_id),
@@ -96,10 +111,41 @@ async def list_devices(
         if value is not None:
             args.append(value)
             where.append(f"{column} = ${len(args)}")
+    order = order_by(sort, DEVICE_ORDER, "d.id", "d.id")
     rows, total = await db.fetch_page(
-        DEVICE_SELECT, " AND ".join(where), args, "d.id", limit, offset
+        DEVICE_SELECT, " AND ".join(where), args, order, limit, offset
     )
     return Page(items=[device_out(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+async def update_device(device_id: int, patch: DevicePatch) -> DeviceOut:
+    """Moves a device (another account, another place) or corrects its installation date; the
+    warranty follows the installation date."""
+    changes = {k: v for k, v in structs.asdict(patch).items() if v is not UNSET}
+    async with db.transaction():
+        row = await db.fetchrow(
+            "SELECT d.product FROM device d WHERE d.id = $1 FOR UPDATE", device_id
+        )
+        if row is None:
+            raise NotFound("Device not found")
+        if "account_id" in changes:
+            if not await db.fetchval("SELECT 1 FROM account WHERE id = $1", changes["account_id"]):
+                raise Invalid("account_id", "unknown account")
+            changes["account"] = changes.pop("account_id")
+        if "installed_on" in changes:
+            installed_on = changes["installed_on"]
+            if installed_on and installed_on > datetime.now(UTC).date():
+                raise Invalid("installed_on", "must not be in the future")
+            months = await db.fetchval(
+                "SELECT warranty_months FROM product WHERE id = $1", row["product"]
+            )
+            changes["warranty_until"] = warranty_end(installed_on, months)
+        if changes:
+            sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(changes, start=2))
+            await db.execute(
+                f"UPDATE device SET {sets} WHERE id = $1", device_id, *changes.values()
+            )
+    return await get_device(None, device_id)
 
 
 async def devices_by_ids(ids: list[int]) -> list[DeviceOut]:

@@ -92,6 +92,15 @@ class DeviceIn(Input):
     lng: Lng | None = None
 
 
+class DevicePatch(Input):
+    """A device moved to another account or place, or its installation date corrected."""
+
+    account_id: Id | UnsetType = UNSET
+    installed_on: date | UnsetType | None = UNSET
+    lat: Lat | UnsetType | None = UNSET
+    lng: Lng | UnsetType | None = UNSET
+
+
 class DeviceOut(msgspec.Struct):
     id: int
     account_id: int

@@ -19,10 +19,12 @@ from backend.push import service as push
 from backend.push.schemas import SubscriptionIn, SubscriptionOut, UnsubscribeIn
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Token
 from backend.settings import get_settings
-from backend.workorders import duty, offers, queries, service
+from backend.workorders import candidates, duty, offers, queries, service
 from backend.workorders.schemas import (
     AssignIn,
     AssignmentOut,
+    CancelIn,
+    CandidateOut,
     CompleteIn,
     CreatedOut,
     DutyIn,
@@ -125,8 +127,23 @@ class WorkOrderController(Controller):
         return await queries.detail(principal, work_order_id)
 
     @post("/{work_order_id:int}/cancel", status_code=HTTP_200_OK, guards=[allow(*MANAGERS)])
-    async def cancel(self, request: Request[Any, Any, Any], work_order_id: PathId) -> WorkOrderOut:
-        return await self._act(request, work_order_id, Step.CANCEL)
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        work_order_id: PathId,
+        data: JSONBody[CancelIn | None] = None,
+    ) -> WorkOrderOut:
+        """Optionally with {reason}, kept on the cancellation's event."""
+        principal = current(request)
+        reason = data.reason if data else None
+        await service.act(principal, work_order_id, Step.CANCEL, note=reason)
+        return await queries.detail(principal, work_order_id)
+
+    @get("/{work_order_id:int}/candidates", guards=[allow(*MANAGERS)])
+    async def candidates(self, work_order_id: PathId) -> list[CandidateOut]:
+        """Engineers the job may be offered to instead, nearest first, with distances: free,
+        with the skill, in a covering zone, and not one who declined or let it lapse."""
+        return await candidates.candidates(work_order_id, now_utc())
 
     @post("/{work_order_id:int}/assign", status_code=HTTP_200_OK, guards=[allow(*MANAGERS)])
     async def assign(

@@ -187,3 +187,16 @@ class AssignmentOut(msgspec.Struct):
     work_order_id: int
     engineer_id: int
     distance_km: float
+
+
+class CandidateOut(msgspec.Struct):
+    """An engineer a supervisor may offer the job to, and how far he is from it."""
+
+    id: int
+    name: str
+    distance_km: float
+    measured_from: str  # "position": his fresh last fix; "home": his home base
+
+
+class CancelIn(Input):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]

@@ -143,8 +143,10 @@ async def act(
     step: Step,
     lat: float | None = None,
     lng: float | None = None,
+    note: str | None = None,
 ) -> None:
-    """accept, decline, travel, arrive or cancel; an illegal step is a 409 with the state."""
+    """accept, decline, travel, arrive or cancel; an illegal step is a 409 with the state.
+    note goes on the step's event (why a job was cancelled)."""
     rule = RULES[step]
     now = now_utc()
     async with db.transaction():
@@ -181,6 +183,7 @@ async def act(
                     engineer_id=engineer,
                     lat=lat,
                     lng=lng,
+                    note=note,
                 )
             )
     if step == Step.DECLINE:

@@ -134,7 +134,7 @@ async def test_satisfaction_board_renders_with_its_json(api, server):
         data = await response.json()
         assert await page.locator("#ftf").inner_text() == "–"  # nothing completed yet
         assert data["first_time_fix"]["pct"] is None
-        await page.get_by_role("link", name="Field sales").click()
+        await page.get_by_role("link", name="Sales board").click()
         await expect(page.locator("#reps")).to_be_visible()
 
 

@@ -135,6 +135,7 @@ function then(form, data) {
 }
 
 export async function submit(form, { force = false } = {}) {
+  if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
   clearErrors(form);
   const button = form.querySelector("button[type=submit]");
   if (button) button.disabled = true;
