@@ -9,7 +9,6 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from backend import db, idempotency, ratelimit, tasks
@@ -26,9 +25,10 @@ from backend.pages.customer import CUSTOMER_PAGES
 from backend.pages.errors import EXCEPTION_HANDLERS
 from backend.pages.office import OFFICE_PAGES
 from backend.pages.staff_app import APP_PAGES
-from backend.pages.web import WEB_HANDLERS, template_config
+from backend.pages.web import WEB_HANDLERS, api_docs, template_config
 from backend.push.controllers import PUSH_CONTROLLERS
 from backend.push.service import push_lifespan
+from backend.querystring import reject_unknown_query
 from backend.staff.auth import SessionAuthentication
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
 from backend.staff.service import PRUNE_LOGIN_FAILURES
@@ -92,7 +92,13 @@ def create_app() -> Litestar:
         middleware=[
             DefineMiddleware(
                 SessionAuthentication,
-                exclude=["^/static/", "^/vendor/", "^/api/auth/login$", "^/api/public/"],
+                exclude=[
+                    "^/static/",
+                    "^/vendor/",
+                    "^/favicon.ico$",
+                    "^/api/auth/login$",
+                    "^/api/public/",
+                ],
             ),
             # Inside authentication: a key belongs to the signed-in user who sent it.
             IdempotencyMiddleware,  # type: ignore[list-item]  # plain ASGI, typed loosely
@@ -102,15 +108,19 @@ def create_app() -> Litestar:
         # (backend/idempotency.py), and a board's event stream must not wait in a compressor.
         # Nor the icons: a PNG is compressed already.
         compression_config=CompressionConfig(
-            backend="gzip", gzip_compress_level=6, exclude=["^/api/", "^/static/icons/"]
+            backend="gzip",
+            gzip_compress_level=6,
+            exclude=["^/api/", "^/static/icons/", "^/favicon.ico$"],
         ),
         exception_handlers=EXCEPTION_HANDLERS,
+        # An unknown query parameter is a 400 naming it, never silently ignored.
+        before_request=reject_unknown_query,
         template_config=template_config(),
         openapi_config=OpenAPIConfig(
             title="Fieldline API",
             version="0.1.0",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[api_docs()],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer"),

@@ -29,11 +29,13 @@ def embedded_url(data_dir: Path) -> str:
     """Start (or reuse) the embedded PostgreSQL under data_dir; it keeps its data across runs."""
     global _embedded
     if _embedded is None:
-        import pgserver
-
         data_dir.mkdir(parents=True, exist_ok=True)
-        with warnings.catch_warnings():  # platformdirs' note about XDG_RUNTIME_DIR is noise here
+        # platformdirs notes a missing XDG_RUNTIME_DIR when pgserver is imported, not only when
+        # it starts: both under the filter, or `make run` opens with that noise.
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            import pgserver
+
             _embedded = pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
     return str(_embedded.get_uri())
 

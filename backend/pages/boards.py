@@ -28,6 +28,7 @@ async def _render(request: Request[Any, Any, Any], board: str, **context: Any) -
 class BoardPages(Controller):
     path = "/boards"
     include_in_schema = False
+    opt = {"strict_query": True}  # an unknown query parameter is a 400 (querystring.py)
 
     @get("/dispatch")
     async def dispatch(self, request: Request[Any, Any, Any]) -> Template:

@@ -25,6 +25,7 @@ LOW_RATING_DAYS = 7  # the home page's low ratings: this past week's
 
 class OfficePages(Controller):
     include_in_schema = False
+    opt = {"strict_query": True}  # an unknown query parameter is a 400 (querystring.py)
 
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Template | Redirect:

@@ -28,6 +28,7 @@ async def owners() -> list[tuple[int, str]]:
 class AccountPages(Controller):
     path = "/accounts"
     include_in_schema = False
+    opt = {"strict_query": True}  # an unknown query parameter is a 400 (querystring.py)
 
     @get("")
     async def index(

@@ -39,6 +39,7 @@ async def products() -> list[tuple[int, str]]:
 class DevicePages(Controller):
     path = "/devices"
     include_in_schema = False
+    opt = {"strict_query": True}  # an unknown query parameter is a 400 (querystring.py)
 
     @get("")
     async def index(

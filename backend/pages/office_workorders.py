@@ -47,6 +47,7 @@ async def engineers() -> list[tuple[int, str]]:
 class WorkOrderPages(Controller):
     path = "/work-orders"
     include_in_schema = False
+    opt = {"strict_query": True}  # an unknown query parameter is a 400 (querystring.py)
 
     @get("")
     async def index(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import File, Template
 from litestar.static_files import create_static_files_router
@@ -25,12 +26,42 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
 STATIC_FILES = create_static_files_router(
     path="/static", directories=[PWA / "static"], include_in_schema=False
 )
-# Browser libraries come from the npm registry (pwa/package.json), never copied into the repo.
+# Browser libraries come from the npm registry (pwa/package.json), never copied into the repo,
+# and are served from our own origin: pages work offline and where a CDN is out of reach.
 VENDOR_FILES = create_static_files_router(
     path="/vendor/leaflet",
     directories=[PWA / "node_modules" / "leaflet" / "dist"],
     include_in_schema=False,
 )
+SWAGGER_UI = "/vendor/swagger-ui"
+SWAGGER_FILES = create_static_files_router(
+    path=SWAGGER_UI,
+    directories=[PWA / "node_modules" / "swagger-ui-dist"],
+    include_in_schema=False,
+)
+FAVICON = PWA / "static" / "icons" / "favicon-32.png"
+
+
+def api_docs() -> SwaggerRenderPlugin:
+    """The /schema page: Swagger UI from our origin (never its CDN), with our icon."""
+    return SwaggerRenderPlugin(
+        js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
+        css_url=f"{SWAGGER_UI}/swagger-ui.css",
+        standalone_preset_js_url=f"{SWAGGER_UI}/swagger-ui-standalone-preset.js",
+        favicon='<link rel="icon" type="image/png" href="/favicon.ico">',
+    )
+
+
+@get("/favicon.ico", include_in_schema=False)
+async def favicon() -> File:
+    """Browsers ask for /favicon.ico wherever a page names no icon (the API docs, a JSON answer)."""
+    return File(
+        FAVICON,
+        media_type="image/png",
+        content_disposition_type="inline",
+        filename="favicon.png",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 class SignIn(Controller):
@@ -64,4 +95,11 @@ async def service_worker() -> File:
     )
 
 
-WEB_HANDLERS: list[ControllerRouterHandler] = [SignIn, service_worker, STATIC_FILES, VENDOR_FILES]
+WEB_HANDLERS: list[ControllerRouterHandler] = [
+    SignIn,
+    service_worker,
+    favicon,
+    STATIC_FILES,
+    VENDOR_FILES,
+    SWAGGER_FILES,
+]

@@ -92,8 +92,11 @@ async def test_dispatch_board_follows_changes_without_reload(api, server):
         await row2.click()
         detail = page.locator("#detail")
         await expect(detail).to_have_attribute("data-job", str(second["id"]))
+        # Offered instead to the eligible engineers, nearest first: not the one holding it.
+        await expect(detail.locator(f'option[value="{third.id}"]')).to_have_count(1, timeout=LIVE)
+        assert await detail.locator(f'option[value="{other.id}"]').count() == 0
         await detail.locator("select").select_option(str(third.id))
-        await detail.get_by_role("button", name="OK").click()
+        await detail.get_by_role("button", name="Offer the job").click()
         third_pin = page.locator(f'#engineers li[data-engineer="{third.id}"]')
         await expect(third_pin).to_have_attribute("data-state", "offered", timeout=LIVE)
         other_pin = page.locator(f'#engineers li[data-engineer="{other.id}"]')

@@ -273,12 +273,10 @@ function select(id) {
   if (job?.lat != null) map.panTo([job.lat, job.lng]);
 }
 
-function distanceKm(a, b) {
-  const rad = Math.PI / 180;
-  const h = Math.sin((b[0] - a[0]) * rad / 2) ** 2
-    + Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.sin((b[1] - a[1]) * rad / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.sqrt(h));
-}
+// Times in the page's language (the person's, not the browser's), in this computer's zone.
+const WHEN = new Intl.DateTimeFormat(document.documentElement.lang || "en", {
+  dateStyle: "short", timeStyle: "short",
+});
 
 let detailFor = null;
 
@@ -300,19 +298,18 @@ async function renderDetail() {
   panel.dataset.job = String(job.id);
   const full = await api("GET", `/api/work-orders/${job.id}`);
   const events = full.ok ? full.data.events ?? [] : [];
-  const candidates = [...board.engineers.values()]
-    .filter((e) => e.state !== "off_duty" && e.job_id === null && e.id !== job.engineer_id)
-    .filter((e) => !job.required_skill || e.skills.includes(job.required_skill))
-    .map((e) => ({ e, km: e.lat != null && job.lat != null ? distanceKm([job.lat, job.lng], [e.lat, e.lng]) : null }))
-    .sort((a, b) => (a.km ?? 1e9) - (b.km ?? 1e9));
+  const assignable = job.status === "new" || job.status === "offered";
+  // Whom dispatch itself would consider, nearest first: never who declined or let it lapse.
+  const found = assignable ? await api("GET", `/api/work-orders/${job.id}/candidates`) : null;
+  const candidates = found?.ok ? found.data : [];
   const form = el("form", { class: "assign" });
   const choice = el("select", { name: "engineer_id", required: true },
-    ...candidates.map(({ e, km }) => el("option", { value: String(e.id) },
-      `${e.name}${km === null ? "" : ` · ${km.toFixed(1)} ${T.km}`}`)));
+    ...candidates.map((c) => el("option", { value: String(c.id) },
+      `${c.name} · ${c.distance_km.toFixed(1)} ${T.km}${c.measured_from === "home" ? ` (${T.home})` : ""}`)));
   const message = el("p", { class: "error", role: "alert", hidden: true });
-  const assignable = job.status === "new" || job.status === "offered";
   form.append(el("label", {}, job.engineer_id ? T.reassign : T.assign, " ", choice),
-    el("button", { type: "submit", disabled: !assignable || !candidates.length }, "OK"), message);
+    el("button", { type: "submit", disabled: !assignable || !candidates.length }, T.offer), message);
+  if (assignable && !candidates.length) form.append(el("p", {}, el("small", {}, T.no_candidates)));
   if (!assignable) form.append(el("p", {}, el("small", {}, T.cannot_assign)));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -333,7 +330,7 @@ async function renderDetail() {
     form,
     el("h3", {}, T.events),
     el("ol", { class: "events" }, ...events.map((ev) => el("li", {},
-      `${new Date(ev.at).toLocaleString()} · ${ev.kind}${ev.engineer ? ` · ${ev.engineer.name}` : ""}`))),
+      `${WHEN.format(new Date(ev.at))} · ${T.event_names[ev.kind] ?? ev.kind}${ev.engineer ? ` · ${ev.engineer.name}` : ""}`))),
   );
 }
 
