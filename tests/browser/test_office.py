@@ -86,7 +86,7 @@ async def test_the_office_takes_a_phone_call_into_a_dispatched_work_order(api, s
         await expect(page.locator("#job-engineer")).to_contain_text(w["name"])
 
 
-async def test_a_new_account_shows_errors_beside_fields_and_the_duplicate_with_its_match(api, server):
+async def test_a_new_account_shows_errors_by_fields_and_the_duplicate(api, server):
     w = await _site(api)
     async with desktop(server, w["admin"]) as page:
         await page.goto(f"{server}/accounts/new")
