@@ -6,8 +6,8 @@ import contextlib
 import io
 import os
 import warnings
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -48,13 +48,54 @@ def configure(url: str | None = None) -> str:
     return dsn
 
 
+# --- a read replica (DATABASE_REPLICA_URL): boards and exports read there when it is set --------
+
+_replica: asyncpg.Pool | None = None
+_on_replica: ContextVar[bool] = ContextVar("on_replica", default=False)
+REPLICA_APPLICATION_NAME = "fieldline-replica"
+
+
+async def open_replica(url: str | None = None) -> None:
+    """The replica's pool, when DATABASE_REPLICA_URL (or url) names one; else reads stay on the
+    primary. Named in pg_stat_activity, so an operator sees which reads went where."""
+    global _replica
+    dsn = url or get_settings().database_replica_url
+    if dsn and _replica is None:
+        _replica = await asyncpg.create_pool(
+            dsn,
+            min_size=1,
+            max_size=10,
+            connection_class=PooledConnection,
+            server_settings={"application_name": REPLICA_APPLICATION_NAME},
+        )
+
+
+async def close_replica() -> None:
+    global _replica
+    if _replica is not None:
+        pool, _replica = _replica, None
+        await pool.close()
+
+
+@contextmanager
+def reading_replica() -> Iterator[None]:
+    """Reads inside (outside any transaction) go to the replica when there is one: for reads that
+    may lag the primary by a moment (boards, exports), never for a read-your-write."""
+    token = _on_replica.set(True)
+    try:
+        yield
+    finally:
+        _on_replica.reset(token)
+
+
 class PooledConnection(asyncpg.Connection):
     """A pooled connection goes back as it is once asyncpg has ended any open transaction.
 
     asyncpg's default reset adds a statement to every checkout (CLOSE ALL, UNLISTEN *, RESET ALL,
     advisory unlock) for state this code never leaves on a pooled connection: no session SET, no
-    LISTEN (the boards listen on a connection of their own), and cursors and advisory locks are
-    all transaction-scoped.
+    LISTEN (the boards listen on a connection of their own), cursors are transaction-scoped, and
+    the one session-level advisory lock (a clock job's, backend/clock.py) is released in a
+    `finally` before its connection goes back.
     """
 
     def get_reset_query(self) -> str:
@@ -66,9 +107,11 @@ async def open_pool() -> None:
         await engine.start_connection_pool(
             min_size=1, max_size=10, connection_class=PooledConnection
         )
+    await open_replica()
 
 
 async def close_pool() -> None:
+    await close_replica()
     if engine.pool is not None:
         await engine.close_connection_pool()
 
@@ -79,6 +122,10 @@ async def connection() -> AsyncIterator[Any]:
     tx = engine.current_transaction.get()
     if tx is not None:
         yield tx.connection
+        return
+    if _replica is not None and _on_replica.get():
+        async with _replica.acquire() as conn:
+            yield conn
         return
     if engine.pool is None:
         raise RuntimeError("the connection pool is not open")

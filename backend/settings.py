@@ -52,6 +52,8 @@ def _pair(name: str, default: tuple[int, int]) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
+    # A streaming replica of database_url: boards and exports read there (docs/scaling.md).
+    database_replica_url: str | None
     data_dir: Path
     base_url: str
     token_ttl: timedelta
@@ -86,6 +88,7 @@ class Settings:
 def get_settings() -> Settings:
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or None,
+        database_replica_url=os.environ.get("DATABASE_REPLICA_URL") or None,
         data_dir=Path(os.environ.get("FIELDLINE_DATA_DIR", ROOT / ".data")),
         base_url=os.environ.get("FIELDLINE_BASE_URL", "http://localhost:8000").rstrip("/"),
         token_ttl=timedelta(hours=_int("FIELDLINE_TOKEN_HOURS", 12)),
