@@ -182,7 +182,13 @@ def endpoints(w: World) -> list[Endpoint]:
         Endpoint("timeline", 0.25, "GET", f"/api/accounts/{w.account}/timeline", "rep"),
         Endpoint("visits", 0.25, "GET", "/api/visits", "rep"),
         Endpoint(
-            "check_in", 0.15, "POST", "/api/visits/{id}/check-in", "writer", body=check_in, write=True
+            "check_in",
+            0.15,
+            "POST",
+            "/api/visits/{id}/check-in",
+            "writer",
+            body=check_in,
+            write=True,
         ),
         Endpoint("me", 0.0, "GET", "/api/me", "admin"),
         Endpoint("login_page", 0.0, "GET", "/login", "", gzip),
