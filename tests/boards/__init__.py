@@ -1,0 +1,1 @@
+"""Supervisor boards: dispatch, satisfaction, sales, rollups, the live stream."""

@@ -1,0 +1,1 @@
+"""The catalogue: products, parts, van stock."""

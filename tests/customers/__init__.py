@@ -1,0 +1,1 @@
+"""Customers: accounts, contacts, devices and their QR codes."""

@@ -1,0 +1,1 @@
+"""Field work: location pings, routes, visits."""

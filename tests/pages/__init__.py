@@ -1,0 +1,1 @@
+"""HTML pages: the staff app, the customer's QR pages, the back office, i18n."""

@@ -1,0 +1,1 @@
+"""Work orders: the service loop, dispatch through the API, the customer's requests."""
