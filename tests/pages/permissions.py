@@ -19,6 +19,13 @@ CASES = [
     Case("GET", "/vendor/leaflet/leaflet.js", (200,) * 5, route="/vendor/leaflet/{file_path}"),
     Case(
         "GET",
+        "/vendor/swagger-ui/swagger-ui.css",
+        (200,) * 5,
+        route="/vendor/swagger-ui/{file_path}",
+    ),
+    Case("GET", "/favicon.ico", (200,) * 5),
+    Case(
+        "GET",
         "/devices/labels?ids={own_device}",
         (302, 200, 200, 403, 403),
         route="/devices/labels",
