@@ -76,7 +76,7 @@ async def reset_sequences(tables: Iterable[str]) -> None:
 
 @contextmanager
 def app_server(database_url: str, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """tests.servers.app_server with no board rollup refresh running during a bench; yields
-    (base URL, process) and raises tests.servers.ServerFailed if the server does not come up."""
+    """servers.app_server with no board rollup refresh running during a bench; yields
+    (base URL, process) and raises servers.ServerFailed if the server does not come up."""
     with servers.app_server(database_url, log, FIELDLINE_BOARD_REFRESH_SECONDS="0") as started:
         yield started

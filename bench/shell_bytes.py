@@ -45,9 +45,9 @@ from backend.staff import service as staff
 from backend.staff.schemas import UserIn
 from bench._scratch import app_server, scratch_database
 from bench._world import SHANGHAI
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.staff_app import until_ready_offline
-from tests.factories import PASSWORD, Staff
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.factories import PASSWORD, Staff
+from tests.support.staff_app import until_ready_offline
 
 GOAL_KB = 150
 NO_TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # port 9 is closed: no tile is ever fetched
@@ -184,7 +184,7 @@ class CountingRelay:
 
 @asynccontextmanager
 async def fresh_phone(workers: bool = True) -> AsyncIterator[tuple[BrowserContext, Page]]:
-    """The browser tests' phone (tests/browser/staff_app.py: same Chromium, arguments, screen,
+    """The browser tests' phone (tests/support/staff_app.py: same Chromium, arguments, screen,
     locale, zone, GPS), without their request routing: Playwright turns the HTTP cache off in a
     context that routes requests, and a real phone has one. A script error fails the bench."""
     async with async_playwright() as playwright:

@@ -1,6 +1,6 @@
 """Permission rows of the supervisor boards' API: supervisors and admins only (run by
 tests/test_permissions.py). The stream is 503 there because the matrix's client skips the app's
-lifespan, where the live channels start (tests/test_boards_live.py)."""
+lifespan, where the live channels start (tests/boards/test_live.py)."""
 
 from __future__ import annotations
 

@@ -1,25 +1,16 @@
-"""A real server (uvicorn in a subprocess, on the test database) and pages in Chromium."""
+"""Browser tests' fixtures: a real server (uvicorn in a subprocess, on the test database) and
+phone-sized pages in Chromium (tests/support/chromium.py)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
+from playwright.async_api import Page
 
-from tests.servers import ServerFailed, app_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.support.chromium import chromium
+from tests.support.servers import ServerFailed, app_server
 
 
 @pytest.fixture(scope="session")
@@ -31,66 +22,6 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
             yield url
     except ServerFailed as failed:
         pytest.fail(str(failed))
-
-
-def _note_console(
-    message: ConsoleMessage,
-    problems: list[str],
-    tolerate: tuple[str, ...],
-    may_fail: tuple[str, ...],
-) -> None:
-    if message.type != "error" or message.text.startswith(tolerate):
-        return
-    url = message.location.get("url", "")
-    if message.text.startswith("Failed to load resource") and any(part in url for part in may_fail):
-        return
-    problems.append(f"console: {message.text} ({url})")
-
-
-@asynccontextmanager
-async def chromium(
-    *,
-    locale: str,
-    profile: Path | None = None,
-    tolerate: tuple[str, ...] = (),
-    may_fail: tuple[str, ...] = (),
-    **options: Any,
-) -> AsyncIterator[tuple[BrowserContext, Page]]:
-    """A page in the system Chromium, in Asia/Shanghai, with these context options (viewport, …).
-
-    Incognito unless given a profile directory. Any script error on the page fails the test;
-    console errors too, except those starting with one of `tolerate` and the browser's own note
-    on a failed load from a URL containing one of `may_fail` (an answer the page handles).
-    """
-    if not CHROMIUM.exists():
-        pytest.fail(f"browser tests need the system Chromium at {CHROMIUM} (apt install chromium)")
-    options |= {"locale": locale, "timezone_id": "Asia/Shanghai"}
-    launch: dict[str, Any] = {
-        "executable_path": str(CHROMIUM),
-        "args": CHROMIUM_ARGS,
-        "headless": True,
-    }
-    async with async_playwright() as playwright:
-        browser: Browser | None = None
-        if profile is None:
-            browser = await playwright.chromium.launch(**launch)
-            context = await browser.new_context(**options)
-        else:
-            context = await playwright.chromium.launch_persistent_context(
-                str(profile), **launch, **options
-            )
-        # A persistent context opens with a blank tab: that one is the page.
-        page = context.pages[0] if context.pages else await context.new_page()
-        problems: list[str] = []
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("console", lambda message: _note_console(message, problems, tolerate, may_fail))
-        try:
-            yield context, page
-        finally:
-            await context.close()
-            if browser is not None:
-                await browser.close()
-        assert not problems, problems
 
 
 @asynccontextmanager

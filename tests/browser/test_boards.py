@@ -13,9 +13,9 @@ from httpx import AsyncClient
 from playwright.async_api import Page, expect
 
 from backend import db
-from tests.browser.conftest import chromium
-from tests.factories import PASSWORD, Staff
-from tests.loop import World, engineer, file_request, go_on_duty, step, world
+from tests.support.chromium import chromium
+from tests.support.factories import PASSWORD, Staff
+from tests.support.loop import World, engineer, file_request, go_on_duty, step, world
 
 SCREENSHOT = "/tmp/dispatch-board.png"
 LIVE = 10_000  # ms: a bound for a hung test, never a claim about speed

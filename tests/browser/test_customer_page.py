@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.async_api import Page, expect
 
-from tests.loop import SITE, engineer, step, world
+from tests.support.loop import SITE, engineer, step, world
 
 SCREENSHOT = "/tmp/customer-page.png"
 

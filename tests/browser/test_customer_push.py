@@ -19,11 +19,15 @@ import httpx
 from playwright.async_api import BrowserContext, Page, expect
 
 from backend import db
-from tests.browser.conftest import chromium
-from tests.browser.push import FAKE_PUSH_MANAGER, NOTIFICATIONS, notifications, worker_registration
-from tests.loop import World, engineer, file_request, step, world
-from tests.push_receiver import Browser, unb64url
-from tests.test_customer_page import completed_job
+from tests.support.browser_push import (
+    FAKE_PUSH_MANAGER,
+    NOTIFICATIONS,
+    notifications,
+    worker_registration,
+)
+from tests.support.chromium import chromium
+from tests.support.loop import World, completed_job, engineer, file_request, step, world
+from tests.support.push_receiver import Browser, unb64url
 
 SCREENSHOT = "/tmp/customer-push.png"
 # Chrome's own note when a page subscribes in an incognito profile (which Playwright's contexts

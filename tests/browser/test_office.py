@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import chromium
-from tests.factories import PASSWORD, Staff, account, device, product, staff, team
+from tests.support.chromium import chromium
+from tests.support.factories import PASSWORD, Staff, account, device, product, staff, team
 
 TILES = "https://tile.openstreetmap.org/**"
 WAIT = 10_000  # ms: a bound for a hung test, never a claim about speed

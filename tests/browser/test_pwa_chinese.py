@@ -7,10 +7,10 @@ import re
 
 from playwright.async_api import expect
 
-from tests.browser.staff_app import fits_the_screen, phone, until_ready_offline
-from tests.browser.test_pwa_push import notifications, offer_payload, worker_registration
-from tests.factories import PASSWORD
-from tests.loop import SITE, engineer, file_request, world
+from tests.support.browser_push import notifications, offer_payload, worker_registration
+from tests.support.factories import PASSWORD
+from tests.support.loop import SITE, engineer, file_request, world
+from tests.support.staff_app import fits_the_screen, phone, until_ready_offline
 
 
 async def test_a_chinese_phone_gets_the_app_in_chinese(api, server):

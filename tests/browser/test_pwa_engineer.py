@@ -11,15 +11,15 @@ from httpx import AsyncClient
 from playwright.async_api import Page, expect
 
 from backend import db
-from tests.browser.staff_app import (
+from tests.support.factories import Staff
+from tests.support.loop import SITE, World, engineer, file_request, step, world
+from tests.support.staff_app import (
     eventually,
     phone,
     sign_in,
     until_ready_offline,
     until_synced,
 )
-from tests.factories import Staff
-from tests.loop import SITE, World, engineer, file_request, step, world
 
 SCREENSHOTS = Path("/tmp")
 

@@ -10,7 +10,9 @@ from httpx import AsyncClient
 from playwright.async_api import Page, Response, Route, expect
 
 from backend import db
-from tests.browser.staff_app import (
+from tests.support.factories import Staff, account, staff
+from tests.support.loop import SITE, engineer, file_request, step, world
+from tests.support.staff_app import (
     CONNECTION_RESET,
     NOT_FOUND,
     OFFLINE,
@@ -20,8 +22,6 @@ from tests.browser.staff_app import (
     until_ready_offline,
     until_synced,
 )
-from tests.factories import Staff, account, staff
-from tests.loop import SITE, engineer, file_request, step, world
 
 
 async def _accepted_job(api: AsyncClient) -> tuple[Staff, int]:

@@ -13,10 +13,15 @@ import json
 from playwright.async_api import expect
 
 from backend import db
-from tests.browser.push import FAKE_PUSH_MANAGER, notifications, worker_registration
-from tests.browser.staff_app import phone, sign_in, until_ready_offline
-from tests.loop import SITE, engineer, file_request, world
-from tests.push_receiver import Browser
+from tests.support.browser_push import (
+    FAKE_PUSH_MANAGER,
+    notifications,
+    offer_payload,
+    worker_registration,
+)
+from tests.support.loop import SITE, engineer, file_request, world
+from tests.support.push_receiver import Browser
+from tests.support.staff_app import phone, sign_in, until_ready_offline
 
 FAKE_ENDPOINT = "https://push.example.com/send/engineer-1"
 RENEWED_ENDPOINT = "https://push.example.com/send/engineer-1-renewed"
@@ -45,13 +50,6 @@ async def test_job_alerts_are_turned_on_and_off_by_a_tap(api, server):
         await expect(page.locator("#push-note")).to_have_text("Job alerts are off.")
         await expect(page.get_by_role("button", name="Turn on job alerts")).to_be_visible()
         assert await db.fetchval("SELECT count(*) FROM push_subscription") == 0
-
-
-def offer_payload(job: int) -> str:
-    """What the server pushes to the engineer (backend.workorders.events.announce)."""
-    return json.dumps(
-        {"type": "offer", "work_order_id": job, "distance_km": 2.0, "url": f"/jobs/{job}"}
-    )
 
 
 # Runs in the worker: what a tap on the notification does, with the window calls recorded.

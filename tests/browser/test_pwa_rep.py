@@ -10,9 +10,9 @@ from httpx import AsyncClient
 from playwright.async_api import Page, expect
 
 from backend import db
-from tests.browser.staff_app import TILES, eventually, phone, sign_in, until_synced
-from tests.factories import Staff, account, staff
-from tests.loop import SITE
+from tests.support.factories import Staff, account, staff
+from tests.support.loop import SITE
+from tests.support.staff_app import TILES, eventually, phone, sign_in, until_synced
 
 HERE = (SITE[0] + 0.0005, SITE[1])  # 55 m north of the first customer, 2.05 km from the second
 

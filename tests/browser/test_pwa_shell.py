@@ -7,9 +7,9 @@ from pathlib import Path
 
 from playwright.async_api import expect
 
-from tests.browser.staff_app import fits_the_screen, phone, sign_in, until_ready_offline
-from tests.factories import staff
-from tests.loop import SITE, engineer, world
+from tests.support.factories import staff
+from tests.support.loop import SITE, engineer, world
+from tests.support.staff_app import fits_the_screen, phone, sign_in, until_ready_offline
 
 WRONG_PASSWORD = "Failed to load resource: the server responded with a status of 401"
 

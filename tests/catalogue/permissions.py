@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
-from tests.factories import create
+from tests.support.factories import create
 from tests.support.matrix import Case, World
 
 STOCK = "/api/engineers/{engineer_id}/stock"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
-from tests.factories import Staff, create
+from tests.support.factories import Staff, create
 from tests.support.matrix import Case, World
 
 ROUTE = "/api/users/{user_id}/route"

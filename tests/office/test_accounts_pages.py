@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.factories import account, team
+from tests.support.factories import account, team
 
 
 def _names(html: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.factories import account, device, product, team
+from tests.support.factories import account, device, product, team
 
 
 async def test_devices_are_found_by_part_of_a_serial_or_account_and_sorted(api):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from backend.pages import frame
-from tests.factories import team
+from tests.support.factories import team
 
 
 def _nav(html: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import team
+from tests.support.factories import team
 
 
 @pytest.mark.parametrize(

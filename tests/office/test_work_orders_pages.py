@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.factories import account, device, product, staff, team
+from tests.support.factories import account, device, product, staff, team
 
 
 async def test_candidates_are_eligible_engineers_nearest_first_without_decliners(api):

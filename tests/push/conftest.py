@@ -8,7 +8,7 @@ import pytest
 
 from backend import tasks
 from backend.push import service
-from tests.push_receiver import PushReceiver
+from tests.support.push_receiver import PushReceiver
 
 
 @pytest.fixture(autouse=True)

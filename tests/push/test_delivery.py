@@ -14,10 +14,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from backend import db, tasks
 from backend.push import service
 from backend.workorders import queries
-from tests.factories import staff
-from tests.loop import engineer, world
-from tests.push.subscribers import KEY, SUBSCRIPTIONS, bare_work_order, stored, subscribed
-from tests.push_receiver import (
+from tests.support.factories import staff
+from tests.support.loop import engineer, world
+from tests.support.push_receiver import (
     Browser,
     decrypt,
     decrypt_content,
@@ -25,6 +24,7 @@ from tests.push_receiver import (
     vapid_params,
     verify_vapid,
 )
+from tests.support.push_subscribers import KEY, SUBSCRIPTIONS, bare_work_order, stored, subscribed
 
 
 async def test_notify_user_delivers_the_payload_encrypted_and_signed(api, receiver):
@@ -220,7 +220,8 @@ async def test_a_keyed_write_rolled_back_pushes_nothing(api, receiver, monkeypat
 
 
 def test_the_test_decryptor_reads_the_rfc_examples():
-    """Pins tests/push_receiver.py to the RFCs' own vectors, so it checks the server honestly."""
+    """Pins tests/support/push_receiver.py to the RFCs' own vectors: it checks the server
+    honestly."""
     walrus = b"I am the walrus"
     one_record = "I1BsxtFttlv3u_Oo94xnmwAAEAAA-NAVub2qFgBEuQKRapoZu-IxkIva3MEB1PD-ly8Thjg"
     assert decrypt_content(unb64url(one_record), unb64url("yqdlZ-tYemfogSmv7Ws5PQ")) == walrus

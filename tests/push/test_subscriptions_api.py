@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend import db, tasks
 from backend.push import service
-from tests.factories import Staff, staff
-from tests.push.subscribers import KEY, SUBSCRIPTIONS, bare_work_order, stored, subscribed
-from tests.push_receiver import Browser, b64url, unb64url
+from tests.support.factories import Staff, staff
+from tests.support.push_receiver import Browser, b64url, unb64url
+from tests.support.push_subscribers import KEY, SUBSCRIPTIONS, bare_work_order, stored, subscribed
 
 ELSEWHERE = "https://push.example.com/send/abc123"  # valid, and never contacted by these tests
 

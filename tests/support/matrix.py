@@ -15,7 +15,7 @@ from typing import Any
 
 from httpx import AsyncClient
 
-from tests.factories import Staff, account, device, product, team
+from tests.support.factories import Staff, account, device, product, team
 
 ROLES = ("anonymous", "admin", "supervisor", "rep", "engineer")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
-from tests.factories import Staff, create
+from tests.support.factories import Staff, create
 from tests.support.matrix import AUTH, P256DH, Case, World
 
 JOB = "/api/work-orders/{work_order_id}"

@@ -1,9 +1,9 @@
 """The first day's eight migrations, frozen as they were before the squash, to build old databases.
 
-tests/test_migrations.py builds a database with them (as a `make run` before the squash did) and
-compares it with one built by today's migrations/. The files in migrations/ here are copies from
-commit 09822f1; the only change is that the five raw-SQL ones import raw_migration from here,
-where it was in backend/db.py (which no longer has it).
+tests/core/test_migrations.py builds a database with them (as a `make run` before the squash
+did) and compares it with one built by today's migrations/. The files in migrations/ here are
+copies from commit 09822f1; the only change is that the five raw-SQL ones import raw_migration
+from here, where it was in backend/db.py (which no longer has it).
 """
 
 from __future__ import annotations

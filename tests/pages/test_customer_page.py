@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from httpx import AsyncClient, Response
+from httpx import Response
 
 from backend import ratelimit
 from backend.pages import i18n
 from backend.settings import PWA, get_settings
-from tests.factories import device
-from tests.loop import SITE, World, engineer, file_request, step, world
+from tests.support.factories import device
+from tests.support.loop import completed_job, engineer, file_request, world
 
 TEMPLATES = PWA / "templates"
 
@@ -23,20 +23,6 @@ def html(response: Response, status: int = 200) -> str:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("text/html")
     return response.text
-
-
-async def completed_job(api: AsyncClient, w: World) -> int:
-    """A QR request taken through accept, travel, arrive and complete by an engineer."""
-    near = await engineer(api, w, 2)
-    job = (await file_request(api, w.token))["id"]
-    for action, body in (
-        ("accept", None),
-        ("travel", None),
-        ("arrive", {"lat": SITE[0], "lng": SITE[1]}),
-        ("complete", {"resolution": "Replaced the fan"}),
-    ):
-        await step(api, near, job, action, body)
-    return int(job)
 
 
 async def test_device_page_shows_product_serial_and_warranty(api):

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from backend import clock, db
 from backend.app import periodic_jobs
-from tests.factories import staff
-from tests.test_cli import fieldline
+from tests.support.commands import fieldline
+from tests.support.factories import staff
 
 JOB_NAMES = ["offers", "board-rollups", "idempotency-keys", "rate-hits", "login-failures"]
 

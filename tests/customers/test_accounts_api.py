@@ -1,10 +1,10 @@
-"""The customer base through the HTTP API: accounts, duplicates, contacts, catalogue, stock."""
+"""The customer base through the HTTP API: accounts, duplicates, the pool, contacts."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.factories import account, create, product, staff, team
+from tests.support.factories import account, create, staff, team
 
 
 @pytest.mark.parametrize(
@@ -145,41 +145,3 @@ async def test_contacts_belong_to_a_visible_account(api):
         "/api/contacts", json={**body, "account_id": theirs["id"]}, headers=people["rep"].headers
     )
     assert foreign.status_code == 404
-
-
-async def test_products_parts_and_van_stock(api):
-    people = await team(api)
-    admin, engineer = people["admin"], people["engineer"]
-    chiller = await product(api, admin, sku="CH-100", warranty_months=36)
-    assert chiller["warranty_months"] == 36
-    duplicate = await api.post(
-        "/api/products", json={"sku": "CH-100", "name": "Again"}, headers=admin.headers
-    )
-    assert duplicate.status_code == 409
-    valve = await create(api, admin, "/api/parts", {"sku": "V-1", "name": "Valve", "price": 12.5})
-    assert valve["price"] == "12.50"
-    fan = await create(api, admin, "/api/parts", {"sku": "F-1", "name": "Fan"})
-    stock = await api.put(
-        f"/api/engineers/{engineer.id}/stock",
-        json={"items": [{"part_id": valve["id"], "qty": 3}, {"part_id": fan["id"], "qty": 0}]},
-        headers=people["supervisor"].headers,
-    )
-    assert stock.status_code == 200
-    assert [(i["sku"], i["qty"]) for i in stock.json()["items"]] == [("V-1", 3)]
-    own = await api.get(f"/api/engineers/{engineer.id}/stock", headers=engineer.headers)
-    assert own.json()["items"][0]["qty"] == 3
-    unknown = await api.put(
-        f"/api/engineers/{engineer.id}/stock",
-        json={"items": [{"part_id": 999, "qty": 1}]},
-        headers=admin.headers,
-    )
-    assert unknown.status_code == 400
-    assert unknown.json()["errors"][0]["field"] == "items[0].part_id"
-    negative = await api.put(
-        f"/api/engineers/{engineer.id}/stock",
-        json={"items": [{"part_id": valve["id"], "qty": -1}]},
-        headers=admin.headers,
-    )
-    assert negative.status_code == 400
-    not_engineer = await api.get(f"/api/engineers/{admin.id}/stock", headers=admin.headers)
-    assert not_engineer.status_code == 404

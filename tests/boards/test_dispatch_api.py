@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from backend import db
-from tests.board_history import ZONE
-from tests.factories import Staff, create
-from tests.loop import engineer, go_on_duty, step, world
+from tests.support.board_history import ZONE
+from tests.support.factories import Staff, create
+from tests.support.loop import engineer, go_on_duty, step, world
 
 
 async def test_dispatch_board_states_queue_and_sla(api):

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from backend import db
 from backend.boards import rollups
 from backend.field.route import Fix, build_route
-from tests.board_history import RANGE, SITE_IN, SITE_OUT, ZONE, at
-from tests.factories import account, create, team
+from tests.support.board_history import RANGE, SITE_IN, SITE_OUT, ZONE, at
+from tests.support.factories import account, create, team
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:

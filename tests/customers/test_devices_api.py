@@ -8,7 +8,7 @@ from datetime import date
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from tests.factories import account, device, product, team
+from tests.support.factories import account, device, product, team
 
 QR_BASE = "http://fieldline.test/q/"
 

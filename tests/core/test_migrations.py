@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -19,10 +18,8 @@ import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
 
-from tests.servers import free_port
 from tests.support.old_migrations import LAST as LAST_OLD_MIGRATION
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.servers import ROOT, free_port
 
 Scratch = Callable[[str], Awaitable[str]]
 

@@ -10,8 +10,8 @@ import pytest
 from geopy.distance import geodesic
 
 from backend import db
-from tests.factories import account, staff
-from tests.listening import board_events
+from tests.support.factories import account, staff
+from tests.support.listening import board_events
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the default business time zone
 SITE = (31.2304, 121.4737)  # People's Square

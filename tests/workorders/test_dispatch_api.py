@@ -7,8 +7,8 @@ import json
 import pytest
 
 from backend import tasks
-from tests.loop import SITE, engineer, file_request, jobs, step, world
-from tests.push_receiver import Browser, PushReceiver
+from tests.support.loop import SITE, engineer, file_request, jobs, step, world
+from tests.support.push_receiver import Browser, PushReceiver
 
 
 def square(lat: float, lng: float, half: float) -> list[list[float]]:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from backend import db
 from backend.settings import get_settings
 from backend.workorders import offers
-from tests.loop import SITE, engineer, file_request, go_on_duty, jobs, step, world
+from tests.support.loop import SITE, engineer, file_request, go_on_duty, jobs, step, world
 
 
 async def test_the_whole_loop(api):

@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from backend import db, live
-from tests.factories import Staff
-from tests.loop import engineer, world
-from tests.servers import ServerFailed, app_server
+from tests.support.factories import Staff
+from tests.support.loop import engineer, world
+from tests.support.servers import ServerFailed, app_server
 
 EVENT_TIMEOUT = 15.0  # generous: a bound for a hung test, never a claim about speed
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from backend import db
-from tests.factories import PASSWORD, login, staff
+from tests.support.factories import PASSWORD, login, staff
 
 
 async def test_login_returns_token_cookie_and_user(api):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from backend import db
 from backend.boards import rollups
 from backend.boards.facts import whole_weeks
-from tests.board_history import (
+from tests.support.board_history import (
     BASE,
     RANGE,
     Job,

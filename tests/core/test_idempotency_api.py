@@ -6,9 +6,9 @@ import asyncio
 
 from backend import db
 from backend.workorders import offers, service
-from tests.factories import staff
-from tests.listening import board_events
-from tests.loop import SITE, engineer, file_request, world
+from tests.support.factories import staff
+from tests.support.listening import board_events
+from tests.support.loop import SITE, engineer, file_request, world
 
 
 def key(value: str, who) -> dict[str, str]:

@@ -10,7 +10,7 @@ from backend import db
 from backend.customers.dedupe import normalise_name
 from backend.demo.load import DEMO_PASSWORD, DemoRefused, load_demo
 from backend.demo.plan import build_plan
-from tests.factories import login
+from tests.support.factories import login
 
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 SIZES = {"accounts": 60, "devices": 150, "engineers": 6, "reps": 3}

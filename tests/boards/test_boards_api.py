@@ -6,8 +6,8 @@ import pytest
 
 from backend import db
 from backend.boards.service import sales_board, satisfaction_board
-from tests.board_history import build, range_params
-from tests.factories import team
+from tests.support.board_history import build, range_params
+from tests.support.factories import team
 
 BOARD_PATHS = (
     "/api/boards/dispatch",

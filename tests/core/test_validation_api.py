@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import staff
+from tests.support.factories import staff
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the checkout
 START_TIMEOUT = 60.0  # a bound for a server that never comes up, not a claim about speed
 
 

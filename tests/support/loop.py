@@ -7,7 +7,7 @@ from typing import Any
 
 from httpx import AsyncClient
 
-from tests.factories import Staff, account, create, device, product, staff
+from tests.support.factories import Staff, account, create, device, product, staff
 
 SITE = (31.2304, 121.4737)  # People's Square, Shanghai
 
@@ -89,3 +89,17 @@ async def step(
     )
     assert response.status_code == expect, response.text
     return response.json()
+
+
+async def completed_job(api: AsyncClient, w: World) -> int:
+    """A QR request taken through accept, travel, arrive and complete by an engineer."""
+    near = await engineer(api, w, 2)
+    job = (await file_request(api, w.token))["id"]
+    for action, body in (
+        ("accept", None),
+        ("travel", None),
+        ("arrive", {"lat": SITE[0], "lng": SITE[1]}),
+        ("complete", {"resolution": "Replaced the fan"}),
+    ):
+        await step(api, near, job, action, body)
+    return int(job)

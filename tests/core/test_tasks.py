@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from backend import db, live, tasks
-from tests.listening import Heard, board_events
+from tests.support.listening import Heard, board_events
 
 
 class Undo(Exception):

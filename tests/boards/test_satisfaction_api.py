@@ -7,7 +7,7 @@ import io
 from collections import defaultdict
 from datetime import date, timedelta
 
-from tests.board_history import (
+from tests.support.board_history import (
     build,
     expected,
     headline,
@@ -17,7 +17,7 @@ from tests.board_history import (
     range_params,
     satisfaction,
 )
-from tests.factories import team
+from tests.support.factories import team
 
 
 async def test_satisfaction_figures_match_the_scenario(api):

@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 
 from backend import db
-from tests.factories import Staff, account, device, product, staff
-from tests.push_receiver import Browser, PushReceiver
+from tests.support.factories import Staff, account, device, product, staff
+from tests.support.push_receiver import Browser, PushReceiver
 
 SUBSCRIPTIONS = "/api/push/subscriptions"
 KEY = "/api/public/push/key"

@@ -12,8 +12,8 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Page, Route, expect
 
-from tests.browser.conftest import chromium
-from tests.factories import PASSWORD, Staff
+from tests.support.chromium import chromium
+from tests.support.factories import PASSWORD, Staff
 
 # The map's default tiles (FIELDLINE_TILE_URL); the tests never reach the internet, so every tile
 # is answered with a small local picture, or refused where a test shows pages work without them.

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from backend import db
-from tests.factories import Staff, account, create, device, product, team
+from tests.support.factories import Staff, account, create, device, product, team
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A zone around People's Square; SITE_IN lies inside it, SITE_OUT in Pudong outside it.

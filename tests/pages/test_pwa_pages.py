@@ -14,9 +14,9 @@ from babel.messages.pofile import read_po
 from httpx import AsyncClient
 from PIL import Image
 
-from tests.factories import staff
+from tests.support.factories import staff
 
-PWA = Path(__file__).resolve().parents[1] / "pwa"
+PWA = Path(__file__).resolve().parents[2] / "pwa"
 APP_PAGES = ["/engineer", "/jobs/1", "/rep", "/visits/1", "/rep/accounts", "/rep/route"]
 HOME_OF = {
     "/engineer": "engineer",

@@ -4,6 +4,7 @@ DevTools to hand the worker its pushes, and the notifications the worker then sh
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from playwright.async_api import BrowserContext, CDPSession, Page
@@ -66,3 +67,10 @@ async def notifications(page: Page, count: int = 1) -> list[dict[str, Any]]:
             return shown
         await asyncio.sleep(0.1)
     raise AssertionError(f"expected {count} notification(s), got {shown}")
+
+
+def offer_payload(job: int) -> str:
+    """What the server pushes to the engineer (backend.workorders.events.announce)."""
+    return json.dumps(
+        {"type": "offer", "work_order_id": job, "distance_km": 2.0, "url": f"/jobs/{job}"}
+    )

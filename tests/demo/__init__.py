@@ -1,0 +1,1 @@
+"""The demo data set: deterministic, plausible, usable through the API."""
