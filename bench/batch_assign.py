@@ -1,15 +1,11 @@
 """Batch dispatch of a 1,000-job backlog to 1,000 engineers: optimal assignment against greedy."""
 
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from dispatch.assign import assign_batch, assign_greedy
 from dispatch.models import Assignment, DispatchRules, Engineer, Job, Position

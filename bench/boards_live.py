@@ -1,6 +1,6 @@
 """Live board latency across workers: a change made through one server, seen on another's stream.
 
-    .venv/bin/python bench/boards_live.py [--changes 60]
+    .venv/bin/python -m bench.boards_live [--changes 60]
 
 Starts two app servers (two processes, as two workers or two hosts would be) on a scratch
 database fieldline_bench_live, opens a board stream on the second, and through the first
@@ -19,7 +19,6 @@ import json
 import os
 import secrets
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -28,8 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
 from bench._scratch import app_server, scratch_database

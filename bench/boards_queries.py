@@ -1,6 +1,6 @@
 """Board query latency on the seeded benchmark database (run bench/boards_seed.py first).
 
-    .venv/bin/python bench/boards_queries.py [--runs 15]
+    .venv/bin/python -m bench.boards_queries [--runs 15]
 
 Each board and each of its SQL statements is timed twice in the same run: computed live from
 the raw tables (the baseline: no rollups stored) and with the daily rollups stored. It prints
@@ -12,15 +12,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import clock, db
 from backend.boards import rollups

@@ -1,8 +1,8 @@
 """Seeds the boards' benchmark database: 1,000,000 work orders, 500,000 ratings and 5,000,000
 location pings (with their users, devices, events, parts and visits), all by COPY.
 
-    .venv/bin/python bench/boards_seed.py            # into fieldline_bench_boards (kept)
-    DATABASE_URL=postgresql://… .venv/bin/python bench/boards_seed.py
+    .venv/bin/python -m bench.boards_seed            # into fieldline_bench_boards (kept)
+    DATABASE_URL=postgresql://… .venv/bin/python -m bench.boards_seed
 
 Prints rows and seconds per table, and the COPY rate against a same-run baseline: COPY of the
 same number of rows into an unindexed scratch table (what the indexes cost).
@@ -13,16 +13,12 @@ from __future__ import annotations
 import asyncio
 import math
 import random
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
 from bench._scratch import admin, url_for

@@ -1,6 +1,6 @@
 """Location pings over HTTP against COPY: how close the API's ingest comes to a bulk load.
 
-    .venv/bin/python bench/ping_ingest.py [--pings 100000 --clients 4 --rounds 5]
+    .venv/bin/python -m bench.ping_ingest [--pings 100000 --clients 4 --rounds 5]
 
 A real app server (uvicorn in a subprocess, started as the browser tests start it) on a scratch
 database fieldline_bench_pings. `--clients` engineers, each signed in with a bearer token and on a
@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import random
-import sys
 import tempfile
 import time
 import uuid
@@ -29,8 +28,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from backend import db
 from backend.access import Role

@@ -1,6 +1,6 @@
 """Bytes a phone downloads to sign in and get the staff app ready for offline use, in Chromium.
 
-    .venv/bin/python bench/shell_bytes.py [--list]
+    .venv/bin/python -m bench.shell_bytes [--list]
 
 A real app server (uvicorn in a subprocess, started as the browser tests start it) on a scratch
 database fieldline_bench_shell, and a phone-sized Chromium as the browser tests drive it (same
@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import gzip
 import os
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -35,8 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from playwright.async_api import BrowserContext, Page, async_playwright
 

@@ -1,16 +1,12 @@
 """Cost of choosing one job's engineer (nearest_eligible) over just measuring every distance."""
 
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 from geopy.distance import geodesic
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout
 
 from dispatch.assign import nearest_eligible
 from dispatch.models import DispatchRules, Engineer, Job, Position
