@@ -3,7 +3,9 @@ stopped the one way the browser tests, the live-board tests and the benches all 
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,6 +45,14 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -
     raise ServerFailed(f"the server did not answer within {waited}:\n{log.read_text()}")
 
 
+def _end_with_the_caller() -> None:
+    """In the server's process before it starts: Linux sends it SIGTERM when the thread that
+    started it ends, so a test run that is killed (and never reaches its `finally`) leaves no
+    server behind. app_server is entered from the main thread, which lives as long as the run."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 @contextmanager
 def app_server(
     database_url: str, log: Path, **env: str
@@ -57,7 +67,14 @@ def app_server(
     command = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=output,
+            preexec_fn=_end_with_the_caller,
+        )
     try:
         _wait_until_serving(url, process, log)
         yield url, process
