@@ -99,7 +99,9 @@ def imported(source: str, module: str, is_package: bool) -> set[str]:
 
 
 MODULES = {
-    module_name(p) for folder in ("backend", "dispatch") for p in (ROOT / folder).rglob("*.py")
+    module_name(p)
+    for folder in ("backend", "dispatch", "bench", "tests")
+    for p in (ROOT / folder).rglob("*.py")
 }
 
 
@@ -162,3 +164,29 @@ def test_the_reader_finds_each_form_of_import(module: str, source: str, wrong: l
     names = imported(source, module, package)
     found = {w for rule in RULES if rule.covers(module) for w in breaks(rule, names)}
     assert sorted(found) == wrong
+
+
+def _outside_support(folder: str) -> list[str]:
+    """Imports of tests/ other than tests/support from the files of folder (test modules and
+    conftest are pytest's, never a library)."""
+    wrong = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        names = imported(path.read_text(), module_name(path), path.name == "__init__.py")
+        wrong += [
+            f"{module_name(path)} imports {name}"
+            for name in sorted(names)
+            if name.split(".")[0] == "tests" and not name.startswith("tests.support")
+        ]
+    return wrong
+
+
+def test_bench_runs_as_modules_and_shares_only_tests_support() -> None:
+    assert not _outside_support("bench")
+    edits = [p.name for p in sorted((ROOT / "bench").glob("*.py")) if "sys.path" in p.read_text()]
+    assert not edits, (
+        f"bench scripts run as python -m bench.<name>, not with sys.path edits: {edits}"
+    )
+
+
+def test_tests_support_imports_no_test_module() -> None:
+    assert not _outside_support("tests/support")
