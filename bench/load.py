@@ -36,7 +36,7 @@ from backend import db
 from backend.demo.load import DEMO_PASSWORD, load_demo
 from bench._scratch import scratch_database
 from bench._timing import median
-from tests.servers import ROOT, ServerFailed, free_port
+from tests.support.servers import ROOT, ServerFailed, free_port
 
 START_TIMEOUT = 90.0
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from backend import db
-from tests.factories import staff
+from tests.support.factories import staff
 
 WHO = "SELECT current_setting('application_name')"
 
