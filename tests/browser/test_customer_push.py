@@ -19,12 +19,7 @@ import httpx
 from playwright.async_api import BrowserContext, Page, expect
 
 from backend import db
-from tests.support.browser_push import (
-    FAKE_PUSH_MANAGER,
-    NOTIFICATIONS,
-    notifications,
-    worker_registration,
-)
+from tests.support.browser_push import FAKE_PUSH_MANAGER, pushes
 from tests.support.chromium import chromium
 from tests.support.loop import World, completed_job, engineer, file_request, step, world
 from tests.support.push_receiver import Browser, unb64url
@@ -95,16 +90,12 @@ async def test_a_push_is_shown_in_the_customers_language(api, server):
             }"""
         )
         assert ready == [f"{server}/", f"{server}/sw.js"]  # the site's one worker
-        devtools, registration_id = await worker_registration(context, page)
+        push_service = await pushes(context, page, server)
 
         # What the server sends when the engineer accepts (backend.workorders.events.announce).
         await step(api, near, job, "accept")
         payload = {"type": "status", "work_order_id": job, "status": "accepted"}
-        await devtools.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": server, "registrationId": registration_id, "data": json.dumps(payload)},
-        )
-        shown = await notifications(page)
+        shown = await push_service.deliver(json.dumps(payload))
         assert shown == [
             {
                 "title": f"报修单 #{job}：已派工程师",
@@ -121,16 +112,12 @@ async def test_a_push_is_shown_in_the_customers_language(api, server):
 
         # A newer status replaces the request's notification rather than piling up.
         payload["status"] = "en_route"
-        await devtools.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": server, "registrationId": registration_id, "data": json.dumps(payload)},
-        )
-        await _wait_for_title(page, f"报修单 #{job}：工程师正在路上")
+        shown = await push_service.deliver(json.dumps(payload))
+        assert [n["title"] for n in shown] == [f"报修单 #{job}：工程师正在路上"]
 
         # A tap on it: the open tracking page (in whatever language) is focused, else the page
         # is opened. Only a real tap may do either, so the two calls are recorded instead.
-        [worker] = context.service_workers
-        taps = await worker.evaluate(TAPS, f"/q/{w.token}/requests/{job}")
+        taps = await push_service.worker.evaluate(TAPS, f"/q/{w.token}/requests/{job}")
         assert taps == [["focus", page.url], ["open", f"{server}/q/{w.token}/requests/999"]]
 
 
@@ -146,16 +133,6 @@ TAPS = """async (url) => {
   await focusOrOpen(url.replace(/\\d+$/, "999"));
   return calls;
 }"""
-
-
-async def _wait_for_title(page: Page, title: str) -> None:
-    shown: list[dict[str, Any]] = []
-    for _ in range(50):
-        shown = await page.evaluate(NOTIFICATIONS)
-        if [n["title"] for n in shown] == [title]:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"expected one notification {title!r}, got {shown}")
 
 
 async def test_a_push_service_that_never_answers(api, server, tmp_path: Path):

@@ -7,7 +7,7 @@ import re
 
 from playwright.async_api import expect
 
-from tests.support.browser_push import notifications, offer_payload, worker_registration
+from tests.support.browser_push import offer_payload, pushes
 from tests.support.factories import PASSWORD
 from tests.support.loop import SITE, engineer, file_request, world
 from tests.support.staff_app import fits_the_screen, phone, until_ready_offline
@@ -45,12 +45,8 @@ async def test_a_chinese_phone_gets_the_app_in_chinese(api, server):
 
         # The offer, pushed: the worker speaks the page's language.
         await until_ready_offline(page)
-        devtools, registration = await worker_registration(context, page)
-        await devtools.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": server, "registrationId": registration, "data": offer_payload(job)},
-        )
-        [shown] = await notifications(page)
+        push_service = await pushes(context, page, server)
+        [shown] = await push_service.deliver(offer_payload(job))
         assert (shown["title"], shown["body"], shown["lang"]) == (
             f"新派单 #{job}",
             "距离 2 公里。点击答复。",

@@ -13,12 +13,7 @@ import json
 from playwright.async_api import expect
 
 from backend import db
-from tests.support.browser_push import (
-    FAKE_PUSH_MANAGER,
-    notifications,
-    offer_payload,
-    worker_registration,
-)
+from tests.support.browser_push import FAKE_PUSH_MANAGER, offer_payload, pushes
 from tests.support.loop import SITE, engineer, file_request, world
 from tests.support.push_receiver import Browser
 from tests.support.staff_app import phone, sign_in, until_ready_offline
@@ -73,14 +68,10 @@ async def test_an_offer_push_is_shown_and_opens_the_job(api, server):
         await sign_in(page, server, me, "/engineer")
         await until_ready_offline(page)
         await expect(page.get_by_text("No job right now.")).to_be_visible()
-        devtools, registration = await worker_registration(context, page)
+        push_service = await pushes(context, page, server)
 
         job = int((await file_request(api, w.token))["id"])
-        await devtools.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": server, "registrationId": registration, "data": offer_payload(job)},
-        )
-        [shown] = await notifications(page)
+        [shown] = await push_service.deliver(offer_payload(job))
         assert shown == {
             "title": f"New job offer #{job}",
             "body": "2 km away. Tap to answer.",
@@ -91,17 +82,13 @@ async def test_an_offer_push_is_shown_and_opens_the_job(api, server):
         # The open page heard of the push through the worker and shows the offer at once.
         await expect(page.locator("#offer")).to_contain_text("No cooling at all")
 
-        [worker] = context.service_workers
+        worker = push_service.worker
         assert await worker.evaluate(TAP, f"/jobs/{job}") == [["open", f"{server}/jobs/{job}"]]
         await page.goto(f"{server}/jobs/{job}")
         assert await worker.evaluate(TAP, f"/jobs/{job}") == [["focus", page.url]]
 
         # A push the worker cannot read still shows something (userVisibleOnly).
-        await devtools.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": server, "registrationId": registration, "data": "not json"},
-        )
-        titles = [n["title"] for n in await notifications(page, 2)]
+        titles = [n["title"] for n in await push_service.deliver("not json")]
         assert sorted(titles) == sorted(["Fieldline", f"New job offer #{job}"])
 
 

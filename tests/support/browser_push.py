@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+from dataclasses import dataclass
 from typing import Any
 
-from playwright.async_api import BrowserContext, CDPSession, Page
+from playwright.async_api import BrowserContext, CDPSession, Page, Worker
 
 NOTIFICATIONS = """async () => {
   const registration = await navigator.serviceWorker.ready;
@@ -39,8 +41,62 @@ FAKE_PUSH_MANAGER = """
 """
 
 
-async def worker_registration(context: BrowserContext, page: Page) -> tuple[CDPSession, str]:
-    """DevTools on the page, and the id of the site's service worker registration."""
+# Runs in the worker: counts each showNotification() once it has resolved, when the platform
+# already lists the notification as on display. Installed once per worker; returns the count.
+COUNT_SHOWN = """() => {
+  if (self.testShown === undefined) {
+    self.testShown = 0;
+    const show = ServiceWorkerRegistration.prototype.showNotification;
+    ServiceWorkerRegistration.prototype.showNotification = async function (...args) {
+      try {
+        return await show.apply(this, args);
+      } finally {
+        self.testShown += 1;
+      }
+    };
+  }
+  return self.testShown;
+}"""
+SHOWN_WITHIN = 60.0  # seconds: a bound for a push that never shows, not a claim about speed
+
+
+@dataclass
+class Pushes:
+    """DevTools' way into the site's worker: pushes handed over as a push service would."""
+
+    page: Page
+    origin: str
+    devtools: CDPSession
+    registration: str
+    worker: Worker
+
+    async def deliver(self, data: str) -> list[dict[str, Any]]:
+        """Hands the worker one push; once the worker has shown its notification, the
+        notifications on display.
+
+        Never read while a notification is being shown: Chromium's getNotifications() deletes,
+        for good, every stored notification that the platform does not list as displayed yet
+        and that is older than the call (platform_notification_context_impl.cc), so a read
+        between the worker's write and the display loses the push. Polling getNotifications()
+        right after deliverPushMessage (which answers before the push is handled) did exactly
+        that under load: "expected 1 notification(s), got []".
+        """
+        before = await self.worker.evaluate(COUNT_SHOWN)
+        await self.devtools.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": self.origin, "registrationId": self.registration, "data": data},
+        )
+        deadline = time.monotonic() + SHOWN_WITHIN
+        while await self.worker.evaluate("self.testShown") == before:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the worker showed nothing for the push {data!r}")
+            await asyncio.sleep(0.05)
+        shown: list[dict[str, Any]] = await self.page.evaluate(NOTIFICATIONS)
+        return shown
+
+
+async def pushes(context: BrowserContext, page: Page, origin: str) -> Pushes:
+    """DevTools on the page, the site's one service worker registration and its worker."""
     devtools = await context.new_cdp_session(page)
     found: list[dict[str, Any]] = []
     devtools.on(
@@ -53,20 +109,13 @@ async def worker_registration(context: BrowserContext, page: Page) -> tuple[CDPS
         ids = {r["registrationId"] for r in found if not r["isDeleted"]}
         if ids:
             [registration] = ids
-            return devtools, registration
+            break
         await asyncio.sleep(0.1)
-    raise AssertionError("no service worker registration reported by DevTools")
-
-
-async def notifications(page: Page, count: int = 1) -> list[dict[str, Any]]:
-    """The worker's notifications once there are `count` of them (shown asynchronously)."""
-    shown: list[dict[str, Any]] = []
-    for _ in range(50):
-        shown = await page.evaluate(NOTIFICATIONS)
-        if len(shown) >= count:
-            return shown
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"expected {count} notification(s), got {shown}")
+    else:
+        raise AssertionError("no service worker registration reported by DevTools")
+    workers = [w for w in context.service_workers if w.url == f"{origin}/sw.js"]
+    worker = workers[0] if workers else await context.wait_for_event("serviceworker")
+    return Pushes(page, origin, devtools, registration, worker)
 
 
 def offer_payload(job: int) -> str:
