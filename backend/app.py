@@ -20,6 +20,8 @@ from backend.customers.controllers import CUSTOMER_CONTROLLERS
 from backend.field.controllers import FIELD_CONTROLLERS
 from backend.idempotency import IdempotencyMiddleware
 from backend.live import channels_plugin
+from backend.maintenance.controllers import MAINTENANCE_CONTROLLERS
+from backend.maintenance.plans import PLAN_ROUND
 from backend.pages.boards import BOARD_PAGES
 from backend.pages.customer import CUSTOMER_PAGES
 from backend.pages.errors import EXCEPTION_HANDLERS
@@ -60,6 +62,7 @@ def periodic_jobs() -> list[Job]:
     """Every job of the workers' clock (backend/clock.py), in the order `clock --once` runs them."""
     return [
         OFFER_ROUND,
+        PLAN_ROUND,
         refresh_job(),
         idempotency.PRUNE_KEYS,
         ratelimit.PRUNE_HITS,
@@ -78,6 +81,7 @@ def create_app() -> Litestar:
             *FIELD_CONTROLLERS,
             *PUSH_CONTROLLERS,
             *WORK_ORDER_CONTROLLERS,
+            *MAINTENANCE_CONTROLLERS,
             *CATALOGUE_CONTROLLERS,
             *BOARD_CONTROLLERS,
             *WEB_HANDLERS,

@@ -6,6 +6,7 @@ from backend.catalogue.tables import Part, Product, Stock
 from backend.customers.tables import Account, Contact, Device
 from backend.field.tables import LocationPing, Visit
 from backend.idempotency import IdempotencyKey
+from backend.maintenance.tables import ServiceContract, ServiceContractDevice
 from backend.push.tables import AppSecret, PushSubscription
 from backend.ratelimit import RateHit
 from backend.sales.tables import (
@@ -35,6 +36,7 @@ APP_CONFIG = AppConfig(
         *(Visit, LocationPing),
         *(Stage, Opportunity, OpportunityStageChange, Lead, PoolMove, PoolSetting),
         *(Contract, ContractEvent, PaymentPlan, Payment),
+        *(ServiceContract, ServiceContractDevice),
     ],
     migration_dependencies=[],
     commands=[],

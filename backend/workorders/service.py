@@ -48,7 +48,9 @@ RULES: dict[Step, Rule] = {
     Step.COMPLETE: Rule(
         frozenset({Status.ON_SITE}), Status.COMPLETED, JobActor.ENGINEER, "completed"
     ),
-    Step.CANCEL: Rule(UNFINISHED, Status.CANCELLED, JobActor.MANAGER, "cancelled"),
+    Step.CANCEL: Rule(
+        UNFINISHED | {Status.PLANNED}, Status.CANCELLED, JobActor.MANAGER, "cancelled"
+    ),
 }
 RAISED = {
     Priority.NORMAL: Priority.HIGH,

@@ -4,6 +4,8 @@ from enum import StrEnum
 
 from piccolo.columns import (
     Boolean,
+    Bytea,
+    Date,
     DoublePrecision,
     ForeignKey,
     Integer,
@@ -22,6 +24,8 @@ from backend.staff.tables import User
 
 
 class Status(StrEnum):
+    # A maintenance plan's job before its window opens: not in dispatch's queue yet.
+    PLANNED = "planned"
     NEW = "new"
     OFFERED = "offered"
     ACCEPTED = "accepted"
@@ -64,6 +68,7 @@ class Source(StrEnum):
     QR = "qr"
     STAFF = "staff"
     RULE = "rule"
+    PLAN = "plan"  # made by a service contract's maintenance plan (backend/maintenance/)
 
 
 class WorkOrder(Table):
@@ -90,6 +95,17 @@ class WorkOrder(Table):
     arrived_at = Timestamptz(null=True, default=None)
     completed_at = Timestamptz(null=True, default=None)
     resolution = Text(null=True, default=None)
+    # A planned job (backend/maintenance/): its contract, due day and window.
+    contract = Integer(null=True, default=None)
+    planned_for = Date(null=True, default=None)
+    window_opens_at = Timestamptz(null=True, default=None)
+    window_closes_at = Timestamptz(null=True, default=None)
+    # The SLA level the supervisors were told of (ok, warning, breached): each once.
+    sla_notified = Varchar(length=8, default="ok")
+    reoffered_at = Timestamptz(null=True, default=None)
+    signer_name = Varchar(length=120, null=True, default=None)
+    signature = Bytea(null=True, default=None)
+    signed_at = Timestamptz(null=True, default=None)
     created_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
@@ -109,6 +125,7 @@ class WorkOrderEvent(Table):
     lat = DoublePrecision(null=True, default=None)
     lng = DoublePrecision(null=True, default=None)
     note = Text(null=True, default=None)
+    reason = Varchar(length=12, null=True, default=None)  # why an offer was declined
 
 
 class PartUsage(Table):

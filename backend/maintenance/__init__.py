@@ -1,0 +1,1 @@
+"""Service contracts, maintenance plans, SLA clocks and proof of work."""

@@ -1,0 +1,1 @@
+"""Tests of service contracts, plans, SLA and proof of work."""
