@@ -110,11 +110,11 @@ def create_app() -> Litestar:
         # Pages, scripts and styles go out gzipped (a phone's first load, bench/shell_bytes.py).
         # Not the API: an idempotent replay stores the body without its Content-Encoding
         # (backend/idempotency.py), and a board's event stream must not wait in a compressor.
-        # Nor the icons: a PNG is compressed already.
+        # Nor static files: they are gzipped once and kept (backend/assets.py).
         compression_config=CompressionConfig(
             backend="gzip",
             gzip_compress_level=6,
-            exclude=["^/api/", "^/static/icons/", "^/favicon.ico$"],
+            exclude=["^/api/", "^/static/", "^/vendor/", "^/favicon.ico$"],
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         # An unknown query parameter is a 400 naming it, never silently ignored.

@@ -12,16 +12,21 @@
 // an English phone gets Chinese notifications. The staff app does the same on every page load
 // (the "push-texts" record of the outbox's database).
 
-importScripts("/static/js/staff/outbox-core.js");
+// The server writes the static files' version here as it serves this file (backend/assets.py):
+// a new version makes a new worker, which keeps the new shell and drops the old one. Files at a
+// versioned address never change, so they are answered from the cache without asking.
+const ASSET_VERSION = "__ASSET_VERSION__";
+const PINNED = /^\/(static|vendor)\/v[0-9a-f]{12}\//;
+const versioned = (path) => path.replace(/^\/(static|vendor)\//, `/$1/${ASSET_VERSION}/`);
+
+importScripts(versioned("/static/js/staff/outbox-core.js"));
 
 const DB_NAME = "fieldline-push"; // its own database: the outbox of issue 4 versions separately
 const FOLLOWS = "follows"; // one record per followed work order, keyed by workOrderId
 
 // --- the app shell and the day's data, for offline use ------------------------------------------
 
-// Bump SHELL_VERSION when a file of SHELL changes shape in a way old pages cannot use.
-const SHELL_VERSION = 2;
-const SHELL_CACHE = `fieldline-shell-v${SHELL_VERSION}`;
+const SHELL_CACHE = `fieldline-shell-${ASSET_VERSION}`;
 // Pages and API answers of the signed-in person; the pages empty it on sign-out.
 const DATA_CACHE = "fieldline-data";
 const SHELL = [
@@ -68,7 +73,9 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(SHELL_CACHE)
-      .then((cache) => Promise.all(SHELL.map((url) => cache.add(url).catch(() => undefined))))
+      .then((cache) =>
+        Promise.all(SHELL.map((url) => cache.add(versioned(url)).catch(() => undefined))),
+      )
       .then(() => self.skipWaiting()),
   );
 });
@@ -140,11 +147,34 @@ async function networkFirst(event, url, cacheName) {
   }
 }
 
+/** A file at a versioned address: the cache's copy, else the network's (kept). A page saved
+ * under an older version asks for files of that version, which a newer shell replaced: offline,
+ * today's copy of the same file serves. */
+async function cacheFirst(request, url) {
+  const cache = await caches.open(SHELL_CACHE);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (error) {
+    const today = url.pathname.replace(PINNED, `/$1/${ASSET_VERSION}/`);
+    const saved = await cache.match(url.origin + today);
+    if (saved) return saved;
+    throw error;
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const { request } = event;
   if (request.method !== "GET") return; // writes go through the outbox, never a cache
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return; // map tiles: the browser's own cache
+  if (PINNED.test(url.pathname)) {
+    event.respondWith(cacheFirst(request, url));
+    return;
+  }
   let cacheName = null;
   if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/vendor/")) {
     cacheName = SHELL_CACHE;

@@ -16,13 +16,10 @@ CASES = [
     Case("GET", "/manifest.webmanifest", (200,) * 5),
     Case("GET", "/login", (200,) * 5),
     Case("GET", "/sw.js", (200,) * 5),
-    Case("GET", "/vendor/leaflet/leaflet.js", (200,) * 5, route="/vendor/leaflet/{file_path}"),
-    Case(
-        "GET",
-        "/vendor/swagger-ui/swagger-ui.css",
-        (200,) * 5,
-        route="/vendor/swagger-ui/{file_path}",
-    ),
+    # The static files' mounts (backend/assets.py): everyone, signed in or not.
+    Case("GET", "/static/css/app.css", (200,) * 5, route="/static"),
+    Case("GET", "/vendor/leaflet/leaflet.js", (200,) * 5, route="/vendor"),
+    Case("GET", "/vendor/swagger-ui/swagger-ui.css", (200,) * 5, route="/vendor"),
     Case("GET", "/favicon.ico", (200,) * 5),
     Case(
         "GET",

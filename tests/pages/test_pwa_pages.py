@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 from httpx import AsyncClient
 from PIL import Image
 
+from backend import assets
 from tests.support.factories import staff
 
 PWA = Path(__file__).resolve().parents[2] / "pwa"
@@ -62,7 +63,7 @@ async def test_pages_pass_the_tile_url(api: AsyncClient):
     rep = await staff(api, "rep")
     page = (await api.get("/rep/route", headers=rep.headers)).text
     assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in page
-    assert '<script defer src="/vendor/leaflet/leaflet.js"></script>' in page
+    assert f'<script defer src="{assets.url("vendor/leaflet/leaflet.js")}"></script>' in page
 
 
 async def test_manifest_and_icons(api: AsyncClient):
