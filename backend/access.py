@@ -192,6 +192,45 @@ def check_visit(principal: Principal, rep_id: int) -> None:
     raise Forbidden("Only the visit's rep checks in and out")
 
 
+# --- activity: follow-ups go on what one owns; tasks are their assignee's and his managers' ---
+
+
+def check_follow_up_on(principal: Principal, owner_id: int | None, what: str) -> None:
+    """A follow-up on an account, lead or opportunity (`what`): managers on any; a rep on his
+    own; one in the public pool is claimed first (403); someone else's is not found (404)."""
+    if principal.is_manager:
+        return
+    if principal.role == Role.REP and owner_id == principal.id:
+        return
+    if principal.role == Role.REP and owner_id is None:
+        raise Forbidden(f"Claim the {what} from the pool before following it up")
+    raise NotFound(f"{what.capitalize()} not found")
+
+
+def follow_up_visibility(principal: Principal, first_arg: int) -> tuple[str, list[Any]]:
+    """A SQL condition on alias `f` (a follow-up) joined to its account `a`, lead `l` and
+    opportunity `o`: managers read all; a rep what he wrote or owns."""
+    if principal.is_manager:
+        return "TRUE", []
+    n = first_arg
+    return (
+        f"(f.author = ${n} OR a.owner = ${n} OR l.owner = ${n} OR o.owner = ${n})",
+        [principal.id],
+    )
+
+
+def check_task(principal: Principal, assignee_id: int) -> None:
+    if principal.is_manager or principal.id == assignee_id:
+        return
+    raise NotFound("Task not found")
+
+
+def check_task_assignment(principal: Principal, assignee_id: int) -> None:
+    """Managers give tasks to anyone; others only to themselves."""
+    if not principal.is_manager and assignee_id != principal.id:
+        raise Forbidden("Only supervisors and admins give tasks to others")
+
+
 # --- pages of the back office: who opens each (its navigation shows a person only these) -------
 
 # Keyed by the page's name in backend/pages/frame.py's NAV. A page of a domain still to come has

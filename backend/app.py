@@ -12,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from backend import db, idempotency, ratelimit, tasks
+from backend.activity.controllers import ACTIVITY_CONTROLLERS
 from backend.boards.controllers import BOARD_CONTROLLERS
 from backend.boards.rollups import refresh_job
 from backend.catalogue.controllers import CATALOGUE_CONTROLLERS
@@ -84,6 +85,7 @@ def create_app() -> Litestar:
             *MAINTENANCE_CONTROLLERS,
             *CATALOGUE_CONTROLLERS,
             *BOARD_CONTROLLERS,
+            *ACTIVITY_CONTROLLERS,
             *WEB_HANDLERS,
             *APP_PAGES,
             *CUSTOMER_PAGES,

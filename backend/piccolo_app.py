@@ -2,6 +2,7 @@
 
 from piccolo.conf.apps import AppConfig
 
+from backend.activity.tables import FollowUp, Task
 from backend.catalogue.tables import Part, Product, Stock
 from backend.customers.tables import Account, Contact, Device
 from backend.field.tables import LocationPing, Visit
@@ -37,6 +38,7 @@ APP_CONFIG = AppConfig(
         *(Stage, Opportunity, OpportunityStageChange, Lead, PoolMove, PoolSetting),
         *(Contract, ContractEvent, PaymentPlan, Payment),
         *(ServiceContract, ServiceContractDevice),
+        *(FollowUp, Task),
     ],
     migration_dependencies=[],
     commands=[],

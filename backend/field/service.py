@@ -19,6 +19,8 @@ from backend.access import (
     check_visit_read,
     visit_visibility,
 )
+from backend.activity.followups import record_follow_up
+from backend.activity.tables import Method
 from backend.clock import day_start
 from backend.errors import Conflict, Invalid, NotFound
 from backend.field.route import Fix, build_route
@@ -314,4 +316,16 @@ async def check_out(principal: Principal, visit_id: int, data: CheckOutIn) -> Vi
             row["account"],
             at,
         )
+        # What was said on the visit is the account's follow-up (method visit).
+        if data.notes and data.notes.strip():
+            async with db.connection() as conn:
+                await record_follow_up(
+                    conn,
+                    method=Method.VISIT,
+                    content=data.notes.strip(),
+                    author_id=principal.id,
+                    account_id=row["account"],
+                    at=at,
+                    visit_id=visit_id,
+                )
     return await _visit(visit_id)

@@ -9,6 +9,8 @@ from typing import Any
 
 from backend import db
 from backend.access import JobActor, Principal, check_job_action
+from backend.activity.followups import MAX_CONTENT, record_follow_up
+from backend.activity.tables import Method
 from backend.clock import now_utc
 from backend.errors import Conflict, Invalid, NotFound
 from backend.settings import get_settings
@@ -127,7 +129,8 @@ async def create(
 
 async def _locked(work_order_id: int) -> Any:
     row = await db.fetchrow(
-        "SELECT id, status, engineer FROM work_order WHERE id = $1 FOR UPDATE", work_order_id
+        "SELECT id, status, engineer, account FROM work_order WHERE id = $1 FOR UPDATE",
+        work_order_id,
     )
     if row is None:
         raise NotFound("Work order not found")
@@ -250,6 +253,17 @@ async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -
                 lng=data.lng,
             )
         )
+        # The job is the customer's latest contact: a follow-up of method service.
+        async with db.connection() as conn:
+            await record_follow_up(
+                conn,
+                method=Method.SERVICE,
+                content=data.resolution[:MAX_CONTENT],
+                author_id=principal.id,
+                account_id=row["account"],
+                at=now,
+                work_order_id=work_order_id,
+            )
     announce(work_order_id, Status.COMPLETED)
     await offers.drain_queue(now)
 

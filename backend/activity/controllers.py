@@ -1,0 +1,86 @@
+"""HTTP API of activity: follow-ups, tasks (the caller's, and given by a person)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from backend.access import SELLERS, allow, current, signed_in
+from backend.activity import followups, tasks
+from backend.activity.schemas import FollowUpIn, FollowUpOut, TaskDue, TaskIn, TaskOut
+from backend.schemas import Limit, Offset, Page, PathId, QueryId
+
+
+class FollowUpController(Controller):
+    path = "/api/follow-ups"
+    tags = ["activity"]
+    guards = [allow(*SELLERS)]
+
+    @post("")
+    async def create(
+        self, request: Request[Any, Any, Any], data: JSONBody[FollowUpIn]
+    ) -> FollowUpOut:
+        """On exactly one of account_id, lead_id, opportunity_id; next_contact_at makes a task
+        for the object's owner (task_id)."""
+        return await followups.create_follow_up(current(request), data)
+
+    @get("")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        account_id: QueryId = None,
+        lead_id: QueryId = None,
+        opportunity_id: QueryId = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[FollowUpOut]:
+        """Newest first; a rep sees those he wrote and those on what he owns."""
+        return await followups.list_follow_ups(
+            current(request),
+            account_id=account_id,
+            lead_id=lead_id,
+            opportunity_id=opportunity_id,
+            limit=limit,
+            offset=offset,
+        )
+
+
+class TaskController(Controller):
+    path = "/api"
+    tags = ["activity"]
+    guards = [signed_in]
+
+    @get("/me/tasks")
+    async def mine(
+        self,
+        request: Request[Any, Any, Any],
+        due: FromQuery[TaskDue] = "open",
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[TaskOut]:
+        """The caller's tasks: open (all), overdue, today (due later today), upcoming (from
+        tomorrow), done (newest first); each with `rule` when a rule made it."""
+        return await tasks.my_tasks(current(request), due, limit, offset)
+
+    @post("/tasks")
+    async def create(self, request: Request[Any, Any, Any], data: JSONBody[TaskIn]) -> TaskOut:
+        """To the caller, or (managers) to assignee_id; about at most one object."""
+        return await tasks.create_task(current(request), data)
+
+    @get("/tasks/{task_id:int}")
+    async def show(self, request: Request[Any, Any, Any], task_id: PathId) -> TaskOut:
+        return await tasks.get_task(current(request), task_id)
+
+    @post("/tasks/{task_id:int}/done", status_code=HTTP_200_OK)
+    async def done(self, request: Request[Any, Any, Any], task_id: PathId) -> TaskOut:
+        return await tasks.set_done(current(request), task_id, True)
+
+    @post("/tasks/{task_id:int}/undone", status_code=HTTP_200_OK)
+    async def undone(self, request: Request[Any, Any, Any], task_id: PathId) -> TaskOut:
+        return await tasks.set_done(current(request), task_id, False)
+
+
+ACTIVITY_CONTROLLERS = [FollowUpController, TaskController]
