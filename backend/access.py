@@ -101,6 +101,55 @@ def check_owner_assignment(principal: Principal, new_owner_id: int | None) -> No
         raise Forbidden("Only supervisors and admins assign accounts to others or the pool")
 
 
+# --- sales: leads like accounts (own and the pool); opportunities and contracts own only --------
+
+
+def lead_visibility(principal: Principal, first_arg: int) -> tuple[str, list[Any]]:
+    """A SQL condition on alias `l` selecting the leads principal may read, and its args."""
+    if principal.is_manager:
+        return "TRUE", []
+    if principal.role == Role.REP:
+        return f"(l.owner = ${first_arg} OR l.owner IS NULL)", [principal.id]
+    return "FALSE", []
+
+
+def check_lead_read(principal: Principal, owner_id: int | None) -> None:
+    if principal.is_manager:
+        return
+    if principal.role == Role.REP and owner_id in (None, principal.id):
+        return
+    raise NotFound("Lead not found")
+
+
+def check_lead_write(principal: Principal, owner_id: int | None) -> None:
+    check_lead_read(principal, owner_id)
+    if not principal.is_manager and owner_id != principal.id:
+        raise Forbidden("Claim the lead from the pool before changing it")
+
+
+def deal_visibility(principal: Principal, alias: str, first_arg: int) -> tuple[str, list[Any]]:
+    """A SQL condition on `alias.owner` selecting the opportunities or contracts principal may
+    read: managers all, a rep his own, nobody else any."""
+    if principal.is_manager:
+        return "TRUE", []
+    if principal.role == Role.REP:
+        return f"{alias}.owner = ${first_arg}", [principal.id]
+    return "FALSE", []
+
+
+def check_deal(principal: Principal, owner_id: int, what: str) -> None:
+    """Reading or changing an opportunity or a contract: its owner and managers only; to anyone
+    else it does not exist."""
+    if principal.is_manager or (principal.role == Role.REP and owner_id == principal.id):
+        return
+    raise NotFound(f"{what} not found")
+
+
+def check_manager(principal: Principal, what: str) -> None:
+    if not principal.is_manager:
+        raise Forbidden(f"Only supervisors and admins may {what}")
+
+
 # --- users and engineers -----------------------------------------------------------------------
 
 

@@ -32,6 +32,8 @@ from backend.pages.web import WEB_HANDLERS, api_docs, template_config
 from backend.push.controllers import PUSH_CONTROLLERS
 from backend.push.service import push_lifespan
 from backend.querystring import reject_unknown_query
+from backend.sales.controllers import LEAD_CONTROLLERS
+from backend.sales.deal_controllers import DEAL_CONTROLLERS
 from backend.staff.auth import SessionAuthentication
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
 from backend.staff.service import PRUNE_LOGIN_FAILURES
@@ -84,6 +86,8 @@ def create_app() -> Litestar:
             *WORK_ORDER_CONTROLLERS,
             *MAINTENANCE_CONTROLLERS,
             *CATALOGUE_CONTROLLERS,
+            *LEAD_CONTROLLERS,
+            *DEAL_CONTROLLERS,
             *BOARD_CONTROLLERS,
             *ACTIVITY_CONTROLLERS,
             *WEB_HANDLERS,
