@@ -20,6 +20,8 @@ from backend.clock import Job, clock_lifespan
 from backend.customers.controllers import CUSTOMER_CONTROLLERS
 from backend.field.controllers import FIELD_CONTROLLERS
 from backend.idempotency import IdempotencyMiddleware
+from backend.integrations.controllers import INTEGRATION_CONTROLLERS
+from backend.integrations.sender import WEBHOOK_JOB
 from backend.live import channels_plugin
 from backend.maintenance.controllers import MAINTENANCE_CONTROLLERS
 from backend.maintenance.plans import PLAN_ROUND
@@ -70,6 +72,7 @@ def periodic_jobs() -> list[Job]:
         idempotency.PRUNE_KEYS,
         ratelimit.PRUNE_HITS,
         PRUNE_LOGIN_FAILURES,
+        WEBHOOK_JOB,
     ]
 
 
@@ -90,6 +93,7 @@ def create_app() -> Litestar:
             *DEAL_CONTROLLERS,
             *BOARD_CONTROLLERS,
             *ACTIVITY_CONTROLLERS,
+            *INTEGRATION_CONTROLLERS,
             *WEB_HANDLERS,
             *APP_PAGES,
             *CUSTOMER_PAGES,

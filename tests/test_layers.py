@@ -71,6 +71,7 @@ RULES = [
     # The outbox (emit in the package itself, webhooks.py) is called by every domain, so it
     # imports none of them.
     Rule("backend.integrations.webhooks", _backend(*OTHER_DOMAINS), "any domain may emit"),
+    Rule("backend.integrations.sender", _backend(*OTHER_DOMAINS), "the outbox's sender too"),
     Rule("backend.integrations", _backend(*OTHER_DOMAINS), "any domain may emit", exact=True),
 ]
 

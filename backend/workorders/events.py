@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from backend import db, live
+from backend.integrations import webhooks
 from backend.push import service as push
 from backend.settings import get_settings
 from backend.workorders.tables import ActorKind, Status
@@ -58,6 +60,12 @@ async def record_events(events: Sequence[Event]) -> None:
 
 async def record_event(event: Event) -> None:
     await record_events([event])
+
+
+async def emit(kind: str, work_order_id: int, **data: Any) -> None:
+    """Tells the webhooks following `work_order.<kind>`, in the caller's transaction."""
+    async with db.connection() as conn:
+        await webhooks.emit(conn, f"work_order.{kind}", {"work_order_id": work_order_id, **data})
 
 
 def announce(work_order_id: int, status: str, offer: Assignment | None = None) -> None:

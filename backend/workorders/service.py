@@ -15,7 +15,7 @@ from backend.clock import now_utc
 from backend.errors import Conflict, Invalid, NotFound
 from backend.settings import get_settings
 from backend.workorders import offers
-from backend.workorders.events import Event, announce, record_event
+from backend.workorders.events import Event, announce, emit, record_event
 from backend.workorders.schemas import CompleteIn
 from backend.workorders.tables import HELD, UNFINISHED, ActorKind, Priority, Source, Status
 from dispatch.models import Assignment
@@ -120,6 +120,15 @@ async def create(
                 actor_id=actor_id,
             )
         )
+        await emit(
+            "created",
+            work_order_id,
+            account_id=device["account"],
+            device_id=device_id,
+            priority=priority,
+            source=source,
+            description=description,
+        )
     await offers.dispatch_now(work_order_id, now)
     return int(work_order_id)
 
@@ -191,6 +200,8 @@ async def act(
                     note=note,
                 )
             )
+            if step == Step.ACCEPT:
+                await emit("accepted", work_order_id, engineer_id=engineer)
     if step == Step.DECLINE:
         await offers.dispatch_now(work_order_id, now)  # the decliner is excluded from now on
     else:
@@ -264,6 +275,13 @@ async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -
                 at=now,
                 work_order_id=work_order_id,
             )
+        await emit(
+            "completed",
+            work_order_id,
+            engineer_id=principal.id,
+            resolution=data.resolution,
+            parts=[{"part_id": p.part_id, "qty": p.qty} for p in data.parts],
+        )
     announce(work_order_id, Status.COMPLETED)
     await offers.drain_queue(now)
 
@@ -333,3 +351,4 @@ async def rate(work_order_id: int, score: int, comment: str | None) -> None:
                 note=f"{score}/5",
             )
         )
+        await emit("rated", work_order_id, score=score, comment=comment)

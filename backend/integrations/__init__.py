@@ -1,0 +1,2 @@
+"""Other systems and Fieldline: signed webhooks (an outbox), the Excel/CSV import, the service →
+sales loop."""

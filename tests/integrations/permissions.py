@@ -1,0 +1,67 @@
+"""Permission rows of the integrations: webhooks and their deliveries are the admin's alone
+(run by tests/test_permissions.py)."""
+
+from __future__ import annotations
+
+import uuid
+
+from httpx import AsyncClient
+
+from backend import db
+from tests.support.matrix import Case, World
+
+ADMIN_ONLY_READ = (401, 200, 403, 403, 403)
+
+CASES = [
+    Case(
+        "POST",
+        "/api/webhooks",
+        (401, 201, 403, 403, 403),
+        {"url": "https://93.184.215.14/hook", "events": ["work_order.created"]},
+    ),
+    Case("GET", "/api/webhooks", ADMIN_ONLY_READ),
+    Case(
+        "PATCH",
+        "/api/webhooks/{webhook}",
+        ADMIN_ONLY_READ,
+        {"events": ["contract.activated", "lead.created"]},
+        route="/api/webhooks/{webhook_id}",
+    ),
+    Case(
+        "DELETE",
+        "/api/webhooks/{webhook}",
+        (401, 204, 403, 403, 403),
+        route="/api/webhooks/{webhook_id}",
+    ),
+    Case(
+        "GET",
+        "/api/webhooks/{webhook}/deliveries",
+        ADMIN_ONLY_READ,
+        route="/api/webhooks/{webhook_id}/deliveries",
+    ),
+    Case(
+        "POST",
+        "/api/webhooks/deliveries/{delivery}/retry",
+        ADMIN_ONLY_READ,
+        route="/api/webhooks/deliveries/{delivery_id}/retry",
+    ),
+]
+
+
+async def world(api: AsyncClient, w: World) -> None:
+    """A hook with one given-up delivery. Its URL is loopback, which the matrix (no
+    FIELDLINE_WEBHOOK_ALLOW_PRIVATE) refuses at send time: a retry's send touches no network.
+    It follows an event nothing in the matrix emits."""
+    hook = await db.fetchval(
+        """INSERT INTO webhook (url, events, secret, created_by)
+           VALUES ('http://127.0.0.1:9/matrix', '{contract.activated}', 'whsec_matrix', $1)
+           RETURNING id""",
+        w.people["admin"].id,
+    )
+    delivery = await db.fetchval(
+        """INSERT INTO webhook_delivery (webhook, event_id, event_type, body, status, attempts)
+           VALUES ($1, $2, 'contract.activated', '{}', 'failed', 8) RETURNING id""",
+        hook,
+        uuid.uuid4(),
+    )
+    w.ids.update(webhook=hook, delivery=delivery)
