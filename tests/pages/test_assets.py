@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import re
 
 from httpx import AsyncClient
@@ -38,7 +37,8 @@ async def test_plain_addresses_are_revalidated_with_an_etag(api: AsyncClient):
     assert again.content == b""
     assert again.headers["etag"] == etag
     other = await api.get("/static/js/staff/shell.js", headers={"If-None-Match": '"other"'})
-    assert other.status_code == 200 and other.content == first.content
+    assert other.status_code == 200
+    assert other.content == first.content
 
 
 async def test_an_old_version_gets_todays_file_but_not_for_good(api: AsyncClient):
@@ -62,7 +62,8 @@ async def test_only_indexed_files_are_served(api: AsyncClient):
 
 async def test_head_and_a_png_that_is_not_compressed_again(api: AsyncClient):
     head = await api.head(assets.url("static/css/app.css"))
-    assert head.status_code == 200 and head.content == b""
+    assert head.status_code == 200
+    assert head.content == b""
     icon = await api.get(assets.url("static/icons/icon-192.png"), headers=GZIP)
     assert "content-encoding" not in icon.headers
     assert icon.headers["content-type"] == "image/png"
