@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -25,12 +26,14 @@ from backend.integrations.sender import WEBHOOK_JOB
 from backend.live import channels_plugin
 from backend.maintenance.controllers import MAINTENANCE_CONTROLLERS
 from backend.maintenance.plans import PLAN_ROUND
+from backend.mediatype import require_json
 from backend.pages.boards import BOARD_PAGES
 from backend.pages.customer import CUSTOMER_PAGES
 from backend.pages.errors import EXCEPTION_HANDLERS
 from backend.pages.office import OFFICE_PAGES
 from backend.pages.staff_app import APP_PAGES
 from backend.pages.web import WEB_HANDLERS, api_docs, template_config
+from backend.proxies import ProxyHeaders
 from backend.push.controllers import PUSH_CONTROLLERS
 from backend.push.service import push_lifespan
 from backend.querystring import reject_unknown_query
@@ -76,6 +79,12 @@ def periodic_jobs() -> list[Job]:
     ]
 
 
+async def check_request(request: Request[Any, Any, Any]) -> None:
+    """Litestar's one before_request hook: a JSON body sent as JSON, no unknown query parameter."""
+    require_json(request)
+    await reject_unknown_query(request)
+
+
 def create_app() -> Litestar:
     return Litestar(
         route_handlers=[
@@ -104,6 +113,8 @@ def create_app() -> Litestar:
         # Live boards: LISTEN/NOTIFY channels; started after `database` has the DSN.
         plugins=[channels_plugin()],
         middleware=[
+            # First: everything after it sees the client's address, not a proxy's.
+            ProxyHeaders,  # type: ignore[list-item]  # plain ASGI, typed loosely
             DefineMiddleware(
                 SessionAuthentication,
                 exclude=[
@@ -127,8 +138,9 @@ def create_app() -> Litestar:
             exclude=["^/api/", "^/static/", "^/vendor/", "^/favicon.ico$"],
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        # An unknown query parameter is a 400 naming it, never silently ignored.
-        before_request=reject_unknown_query,
+        # A JSON route reads only a JSON body (415); an unknown query parameter is a 400 naming
+        # it, never silently ignored.
+        before_request=check_request,
         template_config=template_config(),
         openapi_config=OpenAPIConfig(
             title="Fieldline API",

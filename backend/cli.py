@@ -77,7 +77,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1; backend/proxies.py decides instead
+        # (FIELDLINE_TRUSTED_PROXIES).
+        proxy_headers=False,
         log_level="info",
     )
     return 0

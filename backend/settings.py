@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -49,6 +50,21 @@ def _pair(name: str, default: tuple[int, int]) -> tuple[int, int]:
     return respond, resolve
 
 
+Network = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+
+def _networks(name: str) -> Network:
+    """ "10.0.0.5, 10.1.0.0/16, ::1" → networks; a typo stops the start (it would trust no one)."""
+    found = []
+    for item in (os.environ.get(name) or "").split(","):
+        if item.strip():
+            try:
+                found.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError as exc:
+                raise ValueError(f"{name}: {item.strip()!r} is not an address or network") from exc
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -60,6 +76,10 @@ class Settings:
     secure_cookies: bool
     login_max_failures: int
     login_window: timedelta
+    # Distinct emails that may fail from one address in the window before it is refused.
+    login_max_emails_per_address: int
+    # Peers whose X-Forwarded-For is believed (backend/proxies.py); none by default.
+    trusted_proxies: Network
     public_rate_limit: int
     public_rate_window: timedelta
     argon2_profile: str
@@ -100,6 +120,8 @@ def get_settings() -> Settings:
         secure_cookies=os.environ.get("FIELDLINE_SECURE_COOKIES", "0") == "1",
         login_max_failures=_int("FIELDLINE_LOGIN_MAX_FAILURES", 5),
         login_window=timedelta(minutes=_int("FIELDLINE_LOGIN_WINDOW_MINUTES", 15)),
+        login_max_emails_per_address=_int("FIELDLINE_LOGIN_MAX_EMAILS_PER_ADDRESS", 20),
+        trusted_proxies=_networks("FIELDLINE_TRUSTED_PROXIES"),
         public_rate_limit=_int("FIELDLINE_PUBLIC_RATE_LIMIT", 120),
         public_rate_window=timedelta(seconds=_int("FIELDLINE_PUBLIC_RATE_WINDOW", 60)),
         # "test" picks argon2's cheapest parameters so the suite can create many users quickly.

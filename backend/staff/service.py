@@ -59,42 +59,64 @@ def user_out(row: asyncpg.Record) -> UserOut:
 # --- sign-in -----------------------------------------------------------------------------------
 
 
-async def _check_throttle(email: str, ip: str) -> None:
-    """Too many recent failures for this email (or from this address) → 429 until they age out."""
+# Two lock spaces (pg_advisory_xact_lock's first key): attempts on one email, from one address.
+_EMAIL_LOCK, _ADDRESS_LOCK = 7101, 7102
+
+
+async def _reserve_attempt(email: str, ip: str) -> None:
+    """Counts this attempt as a failure before its password is checked, or 429 if over a limit.
+
+    The limit is checked and the attempt recorded in one statement, behind locks on the email and
+    the address, so parallel attempts are counted one after another: of 60 sent at once, only
+    login_max_failures get a password checked. A sign-in that succeeds clears its email's count.
+    Per address the limit is on distinct emails: one person mistyping locks only their account.
+    """
     s = get_settings()
-    window = s.login_window
-    row = await db.fetchrow(
-        """SELECT count(*) FILTER (WHERE email = $1) AS by_email,
-                  min(at) FILTER (WHERE email = $1) AS first_email,
-                  count(*) FILTER (WHERE ip = $2) AS by_ip,
-                  min(at) FILTER (WHERE ip = $2) AS first_ip
-           FROM login_failure WHERE at > now() - $3::interval AND (email = $1 OR ip = $2)""",
-        email,
-        ip,
-        window,
-    )
+    async with db.transaction():
+        # Email first, then address, always: no two attempts wait on each other in a circle.
+        await db.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", _EMAIL_LOCK, email)
+        await db.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", _ADDRESS_LOCK, ip)
+        row = await db.fetchrow(
+            """WITH recent AS (
+                   SELECT email, ip, at FROM login_failure
+                   WHERE at > now() - $3::interval AND (email = $1 OR ip = $2)
+               ), tally AS (
+                   SELECT count(*) FILTER (WHERE email = $1) AS by_email,
+                          min(at) FILTER (WHERE email = $1) AS first_email,
+                          count(DISTINCT email) FILTER (WHERE ip = $2 AND email <> $1)
+                              AS other_emails,
+                          min(at) FILTER (WHERE ip = $2) AS first_ip
+                   FROM recent
+               ), reserved AS (
+                   INSERT INTO login_failure (email, ip, at)
+                   SELECT $1, $2, now() FROM tally WHERE by_email < $4 AND other_emails < $5
+                   RETURNING id
+               )
+               SELECT (SELECT id FROM reserved) AS reserved, by_email, first_email, first_ip
+               FROM tally""",
+            email,
+            ip,
+            s.login_window,
+            s.login_max_failures,
+            s.login_max_emails_per_address,
+        )
     assert row is not None
-    for count, first, limit in (
-        (row["by_email"], row["first_email"], s.login_max_failures),
-        (row["by_ip"], row["first_ip"], s.login_max_failures * 4),
-    ):
-        if count >= limit:
-            wait = (first + window - datetime.now(UTC)).total_seconds()
-            raise TooManyRequests("Too many failed logins; try again later", max(1, int(wait) + 1))
+    if row["reserved"] is None:
+        over_email = row["by_email"] >= s.login_max_failures
+        first = row["first_email"] if over_email else row["first_ip"]
+        wait = (first + s.login_window - datetime.now(UTC)).total_seconds()
+        raise TooManyRequests("Too many failed logins; try again later", max(1, int(wait) + 1))
 
 
 async def login(email: str, password: str, ip: str) -> LoginOut:
     email = email.strip().lower()
-    await _check_throttle(email, ip)
+    await _reserve_attempt(email, ip)
     row = await db.fetchrow(
         "SELECT id, name, role, password_hash FROM app_user WHERE email = $1 AND active", email
     )
     ok = await _verify(row["password_hash"] if row else _DUMMY_HASH, password)
     if row is None or not ok:
-        await db.execute(
-            "INSERT INTO login_failure (email, ip, at) VALUES ($1, $2, now())", email, ip
-        )
-        raise Unauthorized("Wrong email or password")
+        raise Unauthorized("Wrong email or password")  # the reserved attempt stays counted
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     expires_at = datetime.now(UTC) + get_settings().token_ttl

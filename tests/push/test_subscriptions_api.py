@@ -113,8 +113,9 @@ COMPRESSED = b64url(b"\x02" + b"\x01" * 32)
 async def test_bad_subscription_bodies_are_400_naming_the_field(api, body, field, monkeypatch):
     monkeypatch.delenv("FIELDLINE_PUSH_ALLOW_HTTP")  # …and is off in production
     who = await staff(api, "rep")
-    kwargs = {"json": body} if isinstance(body, dict) else {"content": body}
-    response = await api.post(SUBSCRIPTIONS, headers=who.headers, **kwargs)
+    raw = json.dumps(body) if isinstance(body, dict) else body  # "not json" sent as JSON
+    headers = {**who.headers, "Content-Type": "application/json"}
+    response = await api.post(SUBSCRIPTIONS, headers=headers, content=raw)
     assert response.status_code == 400, response.text
     assert [e["field"] for e in response.json()["errors"]] == [field], response.text
     assert await stored() == []

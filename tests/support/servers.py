@@ -66,6 +66,7 @@ def app_server(
     environment = {**os.environ, "DATABASE_URL": database_url, "FIELDLINE_BASE_URL": url, **env}
     command = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command += ["--no-proxy-headers"]  # as `fieldline serve`: backend/proxies.py decides
     with log.open("wb") as output:
         process = subprocess.Popen(
             command,
