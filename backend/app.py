@@ -25,6 +25,7 @@ from backend.integrations.controllers import INTEGRATION_CONTROLLERS
 from backend.integrations.sender import WEBHOOK_JOB
 from backend.live import channels_plugin
 from backend.maintenance.controllers import MAINTENANCE_CONTROLLERS
+from backend.maintenance.escalation import SLA_ROUND
 from backend.maintenance.plans import PLAN_ROUND
 from backend.mediatype import require_json
 from backend.pages.boards import BOARD_PAGES
@@ -71,6 +72,7 @@ def periodic_jobs() -> list[Job]:
     return [
         OFFER_ROUND,
         PLAN_ROUND,
+        SLA_ROUND,
         refresh_job(),
         idempotency.PRUNE_KEYS,
         ratelimit.PRUNE_HITS,

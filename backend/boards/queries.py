@@ -13,6 +13,7 @@ from backend.boards.schemas import DispatchBoard, EngineerPin, JobPin, ZoneArea
 from backend.errors import Invalid, NotFound
 from backend.schemas import from_row
 from backend.workorders.queries import sla_breached
+from backend.workorders.sla import sla_state
 from backend.workorders.tables import HELD, UNFINISHED, sql_list
 from dispatch.assign import rank
 
@@ -32,7 +33,8 @@ WHERE u.role = 'engineer' AND u.active"""
 JOB_SQL = """
 WITH areas AS MATERIALIZED (SELECT id, board_zone_area(boundary) AS area FROM zone)
 SELECT w.id, w.status, w.priority, w.lat, w.lng, w.engineer, u.name AS engineer_name,
-       w.created_at, w.respond_by, w.resolve_by, w.accepted_at, w.completed_at, w.description,
+       w.created_at, w.window_opens_at, w.respond_by, w.resolve_by, w.accepted_at,
+       w.completed_at, w.description,
        p.name AS product, p.required_skill, a.name AS account, a.vip,
        ARRAY(SELECT z.id FROM areas z WHERE point(w.lng, w.lat) <@ z.area ORDER BY z.id)
            AS zone_ids
@@ -71,6 +73,7 @@ def job_pin(row: asyncpg.Record, now: datetime) -> JobPin:
         due_at=due,
         seconds_left=int((due - now).total_seconds()) if due is not None else None,
         breached=sla_breached(row, now),
+        sla=sla_state(row, now),
         zone_ids=list(row["zone_ids"]),
     )
 

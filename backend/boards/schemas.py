@@ -64,6 +64,7 @@ class JobPin(msgspec.Struct):
     due_at: datetime | None
     seconds_left: int | None
     breached: bool
+    sla: str  # ok | warning | breached (backend/workorders/sla.py)
     zone_ids: list[int]
 
 

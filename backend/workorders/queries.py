@@ -22,6 +22,7 @@ from backend.workorders.schemas import (
     SiteOut,
     WorkOrderOut,
 )
+from backend.workorders.sla import sla_state
 from backend.workorders.tables import Status
 
 WORK_ORDER_SELECT = """
@@ -29,7 +30,15 @@ SELECT w.*, d.serial, p.name AS product_name, u.name AS engineer_name
 FROM work_order w JOIN device d ON d.id = w.device JOIN product p ON p.id = w.product
 LEFT JOIN app_user u ON u.id = w.engineer"""
 # Dispatch's own steps: the customer sees progress, not which engineers said no.
-INTERNAL_EVENTS = ("offered", "expired", "declined", "withdrawn")
+INTERNAL_EVENTS = (
+    "offered",
+    "expired",
+    "declined",
+    "withdrawn",
+    "reoffered",
+    "sla_warning",
+    "sla_breached",
+)
 
 
 def _ref(row: Any, id_key: str, name_key: str) -> PersonRef | None:
@@ -45,6 +54,7 @@ def sla_breached(row: Any, now: datetime) -> bool:
 
 
 def summary(row: asyncpg.Record, now: datetime | None = None) -> WorkOrderOut:
+    now = now or datetime.now(UTC)
     return WorkOrderOut(
         id=row["id"],
         status=row["status"],
@@ -62,12 +72,17 @@ def summary(row: asyncpg.Record, now: datetime | None = None) -> WorkOrderOut:
         offer_expires_at=row["offer_expires_at"],
         respond_by=row["respond_by"],
         resolve_by=row["resolve_by"],
-        sla_breached=sla_breached(row, now or datetime.now(UTC)),
+        sla_breached=sla_breached(row, now),
+        sla=sla_state(row, now),
         resolution=row["resolution"],
         reporter_name=row["reporter_name"],
         reporter_phone=row["reporter_phone"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        contract_id=row["contract"],
+        planned_for=row["planned_for"],
+        window_opens_at=row["window_opens_at"],
+        window_closes_at=row["window_closes_at"],
     )
 
 

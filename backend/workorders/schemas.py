@@ -142,6 +142,7 @@ class WorkOrderOut(msgspec.Struct):
     respond_by: datetime | None
     resolve_by: datetime | None
     sla_breached: bool
+    sla: str  # ok | warning (75 % of the window used) | breached
     resolution: str | None
     reporter_name: str | None
     reporter_phone: str | None
@@ -152,6 +153,11 @@ class WorkOrderOut(msgspec.Struct):
     rating: RatingOut | None = None
     history: list[HistoryItem] | None = None
     site: SiteOut | None = None
+    # A planned visit (backend/maintenance/): its contract, due day and window.
+    contract_id: int | None = None
+    planned_for: date | None = None
+    window_opens_at: datetime | None = None
+    window_closes_at: datetime | None = None
 
 
 class PublicDevice(msgspec.Struct):

@@ -11,7 +11,7 @@ from backend import db
 from backend.access import JobActor, Principal, check_job_action
 from backend.activity.followups import MAX_CONTENT, record_follow_up
 from backend.activity.tables import Method
-from backend.clock import now_utc
+from backend.clock import company_day, now_utc
 from backend.errors import Conflict, Invalid, NotFound
 from backend.settings import get_settings
 from backend.workorders import offers
@@ -63,6 +63,13 @@ RAISED = {
 
 # --- creating --------------------------------------------------------------------------------
 
+# The device's active service contract on a day, the one promising the quickest response first.
+CONTRACT_IN_FORCE = """
+SELECT c.id, c.respond_hours, c.resolve_hours FROM service_contract c
+JOIN service_contract_device cd ON cd.contract = c.id
+WHERE cd.device = $1 AND c.status = 'active' AND $2 BETWEEN c.starts_on AND c.ends_on
+ORDER BY c.respond_hours NULLS LAST, c.id LIMIT 1"""
+
 
 async def create(
     device_id: int,
@@ -86,13 +93,19 @@ async def create(
     if device["vip"]:
         priority = RAISED[priority]  # VIP customers are served one level up
     respond_h, resolve_h = get_settings().sla_hours[priority]
+    # A service contract in force on the device sets its own hours (backend/maintenance/).
+    contract = await db.fetchrow(CONTRACT_IN_FORCE, device_id, company_day(now))
+    if contract is not None:
+        respond_h = contract["respond_hours"] or respond_h
+        resolve_h = contract["resolve_hours"] or resolve_h
     name, phone = reporter or (None, None)
     async with db.transaction():
         work_order_id = await db.fetchval(
             """INSERT INTO work_order (device, account, product, source, reporter_name,
                    reporter_phone, description, priority, status, lat, lng, respond_by,
-                   resolve_by, created_by, created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'new', $9, $10, $11, $12, $13, $14, $14)
+                   resolve_by, created_by, created_at, updated_at, contract)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'new', $9, $10, $11, $12, $13, $14, $14,
+                       $15)
                RETURNING id""",
             device_id,
             device["account"],
@@ -108,6 +121,7 @@ async def create(
             now + timedelta(hours=resolve_h),
             actor_id,
             now,
+            contract["id"] if contract is not None else None,
         )
         await record_event(
             Event(

@@ -14,6 +14,7 @@ from tests.support.factories import staff
 JOB_NAMES = [
     "offers",
     "plans",
+    "sla",
     "board-rollups",
     "idempotency-keys",
     "rate-hits",

@@ -199,7 +199,7 @@ function renderQueue(jobs) {
   body.replaceChildren(...jobs.map((job) => {
     const row = el("tr", {
       "data-job": String(job.id), "data-status": job.status, "data-due": job.due_at ?? "",
-      class: [late(job) ? "late" : "", board.selected === job.id ? "selected" : ""].join(" "),
+      class: [late(job) ? "late" : job.sla === "warning" ? "sla-warning" : "", board.selected === job.id ? "selected" : ""].join(" "),
     },
     el("td", {}, el("span", { class: `chip prio-${job.priority}` }, T.priorities[job.priority] ?? job.priority),
       job.vip ? el("b", { class: "tag" }, "VIP") : null),
