@@ -1,6 +1,7 @@
 """SLA clocks that escalate: the clock job `sla` tells the supervisors once when a job's SLA turns
-to warning and once when it is breached, and offers a VIP account's job whose response time has
-passed without acceptance to the next nearest eligible engineer.
+to warning and once when it is breached (a breach is also the `work_order.sla_breached`
+webhook), and offers a VIP account's job whose response time has passed without acceptance to
+the next nearest eligible engineer.
 
 "Once" is kept in the row (`sla_notified`): the level is raised with a compare-and-set, so a
 second round, or a second worker, finds nothing more to say.
@@ -14,7 +15,7 @@ from backend import db, live
 from backend.clock import Job as ClockJob
 from backend.push import service as push
 from backend.workorders import offers
-from backend.workorders.events import Event, record_events
+from backend.workorders.events import Event, emit, record_events
 from backend.workorders.sla import LEVEL, Sla, sla_state
 from backend.workorders.tables import UNFINISHED, ActorKind, sql_list
 
@@ -63,6 +64,9 @@ async def notify_transitions(now: datetime) -> int:
         await record_events(
             [Event(d["id"], now, f"sla_{d['level']}", None, None, ActorKind.SYSTEM) for d in done]
         )
+        for d in done:
+            if d["level"] == Sla.BREACHED:
+                await emit("sla_breached", d["id"], sla=d["level"])
     told = {d["id"]: d["level"] for d in done}
     people = await supervisors()
     for row, _ in raised:

@@ -94,6 +94,10 @@ async def test_a_warning_and_a_breach_each_tell_the_supervisors_once(api, pushes
     await escalation.sla_round(datetime.now(UTC))
     assert len(pushes) == 2  # told once
 
+    await db.execute(
+        "INSERT INTO webhook (url, events, secret) VALUES ('http://127.0.0.1:9/hook', "
+        "'{work_order.sla_breached}', 's')"
+    )
     await shift(filed["id"], 2)
     board = await api.get("/api/boards/dispatch", headers=w.supervisor.headers)
     [pin] = [j for j in board.json()["jobs"] if j["id"] == filed["id"]]
@@ -101,6 +105,9 @@ async def test_a_warning_and_a_breach_each_tell_the_supervisors_once(api, pushes
     await escalation.sla_round(datetime.now(UTC))
     await escalation.sla_round(datetime.now(UTC))
     assert [p[1]["sla"] for p in pushes] == ["warning", "warning", "breached", "breached"]
+    hooks = await db.fetch("SELECT event_type, body FROM webhook_delivery")
+    assert [h["event_type"] for h in hooks] == ["work_order.sla_breached"]  # once
+    assert f'"work_order_id":{filed["id"]}' in hooks[0]["body"]
     detail = await api.get(f"/api/work-orders/{filed['id']}", headers=w.admin.headers)
     kinds = [e["kind"] for e in detail.json()["events"]]
     assert kinds.count("sla_warning") == 1
