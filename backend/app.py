@@ -14,6 +14,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from backend import db, idempotency, ratelimit, tasks
 from backend.activity.controllers import ACTIVITY_CONTROLLERS
+from backend.activity.rules import REMINDERS_JOB, RULES_JOB
 from backend.boards.controllers import BOARD_CONTROLLERS
 from backend.boards.rollups import refresh_job
 from backend.catalogue.controllers import CATALOGUE_CONTROLLERS
@@ -78,6 +79,8 @@ def periodic_jobs() -> list[Job]:
         ratelimit.PRUNE_HITS,
         PRUNE_LOGIN_FAILURES,
         WEBHOOK_JOB,
+        RULES_JOB,
+        REMINDERS_JOB,
     ]
 
 

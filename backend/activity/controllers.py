@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from backend.access import SELLERS, allow, current, signed_in
-from backend.activity import followups, tasks
+from backend.access import MANAGERS, SELLERS, Role, allow, current, signed_in
+from backend.activity import followups, settings, tasks
 from backend.activity.schemas import FollowUpIn, FollowUpOut, TaskDue, TaskIn, TaskOut
 from backend.schemas import Limit, Offset, Page, PathId, QueryId
 
@@ -83,4 +83,21 @@ class TaskController(Controller):
         return await tasks.set_done(current(request), task_id, False)
 
 
-ACTIVITY_CONTROLLERS = [FollowUpController, TaskController]
+class ReminderSettingsController(Controller):
+    path = "/api/settings/reminders"
+    tags = ["activity"]
+
+    @get("", guards=[allow(*MANAGERS)])
+    async def show(self) -> settings.ReminderSettingsOut:
+        """Each reminder rule on or off, with its figures."""
+        return await settings.current_settings()
+
+    @put("", guards=[allow(Role.ADMIN)])
+    async def replace(
+        self, request: Request[Any, Any, Any], data: JSONBody[settings.ReminderSettings]
+    ) -> settings.ReminderSettingsOut:
+        """Replaces them all: a field left out takes its default."""
+        return await settings.save_settings(current(request), data)
+
+
+ACTIVITY_CONTROLLERS = [FollowUpController, TaskController, ReminderSettingsController]

@@ -72,6 +72,34 @@ async def open_task(
     )
 
 
+async def open_rule_tasks(
+    conn: Any, rule: str, kind: ObjectKind, now: datetime, candidates: str, *args: Any
+) -> int:
+    """open_task() set-wise, for a rule's round: `candidates` selects (object_id, assignee,
+    due_at, title, account, since) with its args from $4 ($1 now, $2 rule, $3 kind). A candidate
+    gets a task unless the rule has one open on it, or made one on it at or after `since` (the
+    start of the stretch the rule is about: a task ticked off without the thing done is not
+    made again until the thing changes). How many were opened."""
+    opened = await conn.fetch(
+        f"""WITH candidate AS ({candidates})
+            INSERT INTO task (title, due_at, assignee, rule, object_kind, object_id, account,
+                created_at)
+            SELECT left(c.title, 200), c.due_at, c.assignee, $2::text, $3::text, c.object_id,
+                c.account, $1::timestamptz
+            FROM candidate c
+            WHERE NOT EXISTS (
+                SELECT FROM task t WHERE t.rule = $2::text AND t.object_kind = $3::text
+                  AND t.object_id = c.object_id AND (t.done_at IS NULL OR t.created_at >= c.since))
+            ON CONFLICT (rule, object_kind, object_id) WHERE done_at IS NULL AND rule IS NOT NULL
+            DO NOTHING RETURNING id""",
+        now,
+        rule,
+        kind.value,
+        *args,
+    )
+    return len(opened)
+
+
 async def close_rule_tasks(
     conn: Any, rules: list[str], object: Ref, at: datetime, by: int | None
 ) -> int:

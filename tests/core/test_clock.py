@@ -20,6 +20,8 @@ JOB_NAMES = [
     "rate-hits",
     "login-failures",
     "webhooks",
+    "reminder-rules",
+    "task-reminders",
 ]
 
 

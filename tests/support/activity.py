@@ -67,3 +67,41 @@ async def tasks(api: AsyncClient, who: Staff, due: str = "open") -> list[Any]:
     response = await api.get(f"/api/me/tasks?due={due}", headers=who.headers)
     assert response.status_code == 200, response.text
     return list(response.json()["items"])
+
+
+async def contract(account: int, owner: int, *, status: str = "active", number: str = "") -> int:
+    return int(
+        await db.fetchval(
+            """INSERT INTO contract (number, account, owner, title, amount, currency, starts_on,
+                   ends_on, status)
+               VALUES ($1, $2, $3, 'Chiller supply', 100000, 'CNY', current_date - 60,
+                   current_date + 300, $4) RETURNING id""",
+            number or f"HT-{account}-{owner}-{status}",
+            account,
+            owner,
+            status,
+        )
+    )
+
+
+async def plan_line(contract_id: int, line: int, due_on: date, *, paid: int = 0) -> int:
+    return int(
+        await db.fetchval(
+            """INSERT INTO payment_plan (contract, line, due_on, amount, paid)
+               VALUES ($1, $2, $3, 50000, $4) RETURNING id""",
+            contract_id,
+            line,
+            due_on,
+            paid,
+        )
+    )
+
+
+async def contacted_days_ago(account_id: int, days: float) -> None:
+    """Moves the account's last contact (and its creation) back in time."""
+    await db.execute(
+        """UPDATE account SET last_contacted_at = now() - make_interval(secs => $2 * 86400),
+               created_at = now() - make_interval(secs => $2 * 86400) WHERE id = $1""",
+        account_id,
+        days,
+    )
