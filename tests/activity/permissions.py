@@ -11,6 +11,8 @@ TASK = {"title": "Call back", "due_at": "{now}"}
 ROUTE = "/api/tasks/{task_id}"
 
 CASES = [
+    Case("GET", "/api/settings/reminders", (401, 200, 200, 403, 403)),
+    Case("PUT", "/api/settings/reminders", (401, 200, 403, 403, 403), {"contact_days_a": 5}),
     Case(
         "POST",
         "/api/follow-ups",
