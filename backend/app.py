@@ -44,6 +44,7 @@ from backend.sales.deal_controllers import DEAL_CONTROLLERS
 from backend.staff.auth import SessionAuthentication
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
 from backend.staff.service import PRUNE_LOGIN_FAILURES
+from backend.staff.sessions import sessions_lifespan
 from backend.workorders.controllers import WORK_ORDER_CONTROLLERS
 from backend.workorders.offers import OFFER_ROUND
 
@@ -114,7 +115,13 @@ def create_app() -> Litestar:
             *OFFICE_PAGES,
             *BOARD_PAGES,
         ],
-        lifespan=[database, push_lifespan, tasks.tasks_lifespan, clock_lifespan(periodic_jobs())],
+        lifespan=[
+            database,
+            sessions_lifespan,
+            push_lifespan,
+            tasks.tasks_lifespan,
+            clock_lifespan(periodic_jobs()),
+        ],
         # Live boards: LISTEN/NOTIFY channels; started after `database` has the DSN.
         plugins=[channels_plugin()],
         middleware=[

@@ -7,6 +7,7 @@ import hashlib
 import json
 import secrets
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from backend.clock import Job
 from backend.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from backend.schemas import Page, from_row
 from backend.settings import get_settings
+from backend.staff import sessions
 from backend.staff.schemas import LoginOut, UserBrief, UserIn, UserOut, UserPatch, ZoneIn, ZoneOut
 
 _hasher = PasswordHasher.from_parameters(
@@ -139,16 +141,23 @@ async def login(email: str, password: str, ip: str) -> LoginOut:
 
 
 async def principal_for_token(token: str, via_cookie: bool) -> Principal | None:
+    """The session's principal: kept in memory once read, until PostgreSQL announces a change
+    (backend/staff/sessions.py)."""
+    key = _token_hash(token)
+    kept = sessions.CACHE.get(key)
+    if kept is not None:
+        return replace(kept, via_cookie=via_cookie)
+    generation = sessions.CACHE.generation
     row = await db.fetchrow(
-        """SELECT s.uid, s.csrf_token, u.id, u.name, u.role
+        """SELECT s.uid, s.csrf_token, s.expires_at, u.id, u.name, u.role
            FROM auth_session s JOIN app_user u ON u.id = s."user"
            WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
              AND u.active""",
-        _token_hash(token),
+        key,
     )
     if row is None:
         return None
-    return Principal(
+    principal = Principal(
         id=row["id"],
         name=row["name"],
         role=Role(row["role"]),
@@ -156,6 +165,8 @@ async def principal_for_token(token: str, via_cookie: bool) -> Principal | None:
         csrf_token=row["csrf_token"],
         via_cookie=via_cookie,
     )
+    sessions.CACHE.keep(key, principal, row["expires_at"], generation)
+    return principal
 
 
 async def logout(principal: Principal) -> None:
@@ -163,6 +174,13 @@ async def logout(principal: Principal) -> None:
         "UPDATE auth_session SET revoked_at = now() WHERE uid = $1 AND revoked_at IS NULL",
         uuid.UUID(principal.session_uid),
     )
+    _forget_sessions(principal.id)
+
+
+def _forget_sessions(user_id: int) -> None:
+    """This worker drops the user's kept sessions at commit, without waiting for the NOTIFY that
+    tells every worker (its own included) a moment later."""
+    db.on_commit(lambda: sessions.CACHE.forget(str(user_id)))
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -237,6 +255,7 @@ async def update_user(user_id: int, patch: UserPatch) -> UserOut:
             await db.execute(
                 f"UPDATE app_user SET {sets} WHERE id = $1", user_id, *changes.values()
             )
+            _forget_sessions(user_id)
         if changes.get("active") is False or "password_hash" in changes:
             # Deactivation or a new password ends every session of the user.
             await db.execute(

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from backend import db
 from backend.access import Principal, check_job_read
 from backend.errors import NotFound
 from backend.schemas import Page
 from backend.workorders.schemas import (
-    ContactRef,
     EventOut,
     HistoryItem,
     PartUsedOut,
@@ -142,60 +142,65 @@ async def _ratings(work_order_ids: list[int]) -> dict[int, RatingOut]:
     }
 
 
+# A person as {id, name}, or null.
+_PERSON = "CASE WHEN {id} IS NULL THEN NULL ELSE json_build_object('id', {id}, 'name', {name}) END"
+_PARTS = """(SELECT coalesce(json_agg(json_build_object('part_id', pu.part, 'sku', pt.sku,
+        'name', pt.name, 'qty', pu.qty, 'serial_out', pu.serial_out, 'serial_in', pu.serial_in)
+        ORDER BY pu.id), '[]')
+    FROM part_usage pu JOIN part pt ON pt.id = pu.part WHERE pu.work_order = {job})"""
+_RATING = """(SELECT json_build_object('score', r.score, 'comment', r.comment, 'at', r.at,
+        'needs_follow_up', r.needs_follow_up) FROM rating r WHERE r.work_order = {job})"""
+_HISTORY = f"""(SELECT coalesce(json_agg(json_build_object('id', h.id, 'status', h.status,
+        'description', h.description, 'resolution', h.resolution, 'created_at', h.created_at,
+        'completed_at', h.completed_at,
+        'engineer', {_PERSON.format(id="h.engineer", name="hu.name")},
+        'parts', {_PARTS.format(job="h.id")}, 'rating', {_RATING.format(job="h.id")})
+        ORDER BY h.created_at DESC), '[]')
+     FROM work_order h LEFT JOIN app_user hu ON hu.id = h.engineer
+     WHERE h.device = {{device}} AND h.id <> {{other_than}})"""
+# The whole detail in one statement (issue 15: seven round trips before): each part of the
+# answer is a json sub-select, decoded straight into its Struct.
+DETAIL_SELECT = f"""
+SELECT w.*, d.serial, p.name AS product_name, u.name AS engineer_name,
+  (SELECT coalesce(json_agg(json_build_object('kind', e.kind, 'at', e.at,
+        'from_status', e.from_status, 'to_status', e.to_status, 'actor_kind', e.actor_kind,
+        'actor', {_PERSON.format(id="e.actor", name="a.name")},
+        'engineer', {_PERSON.format(id="e.engineer", name="g.name")},
+        'lat', e.lat, 'lng', e.lng, 'note', e.note) ORDER BY e.at, e.id), '[]')
+     FROM work_order_event e LEFT JOIN app_user a ON a.id = e.actor
+     LEFT JOIN app_user g ON g.id = e.engineer WHERE e.work_order = w.id) AS events_json,
+  {_PARTS.format(job="w.id")} AS parts_json,
+  {_RATING.format(job="w.id")} AS rating_json,
+  {_HISTORY.format(device="w.device", other_than="w.id")} AS history_json,
+  (SELECT json_build_object('account_id', s.id, 'account_name', s.name, 'address', s.address,
+        'phone', s.phone, 'contacts', (SELECT coalesce(json_agg(json_build_object('name', c.name,
+            'title', c.title, 'phone', c.phone) ORDER BY c.decision_maker DESC, c.id), '[]')
+          FROM contact c WHERE c.account = s.id))
+     FROM account s WHERE s.id = w.account) AS site_json
+FROM work_order w JOIN device d ON d.id = w.device JOIN product p ON p.id = w.product
+LEFT JOIN app_user u ON u.id = w.engineer
+WHERE w.id = $1"""
+
+
 async def device_history(device_id: int) -> list[HistoryItem]:
     """Every job on the device, newest first, with the parts used and the rating."""
-    rows = await db.fetch(
-        WORK_ORDER_SELECT + " WHERE w.device = $1 ORDER BY w.created_at DESC", device_id
-    )
-    ids = [r["id"] for r in rows]
-    parts, ratings = await _parts(ids), await _ratings(ids)
-    return [
-        HistoryItem(
-            id=r["id"],
-            status=r["status"],
-            description=r["description"],
-            resolution=r["resolution"],
-            created_at=r["created_at"],
-            completed_at=r["completed_at"],
-            engineer=_ref(r, "engineer", "engineer_name"),
-            parts=parts.get(r["id"], []),
-            rating=ratings.get(r["id"]),
-        )
-        for r in rows
-    ]
-
-
-async def _site(account_id: int) -> SiteOut:
-    account = await db.fetchrow(
-        "SELECT id, name, address, phone FROM account WHERE id = $1", account_id
-    )
-    assert account is not None
-    contacts = await db.fetch(
-        "SELECT name, title, phone FROM contact WHERE account = $1 "
-        "ORDER BY decision_maker DESC, id",
-        account_id,
-    )
-    return SiteOut(
-        account_id=account["id"],
-        account_name=account["name"],
-        address=account["address"],
-        phone=account["phone"],
-        contacts=[ContactRef(name=c["name"], title=c["title"], phone=c["phone"]) for c in contacts],
-    )
+    found = await db.fetchval(f"SELECT {_HISTORY.format(device='$1', other_than='0')}", device_id)
+    return msgspec.json.decode(found, type=list[HistoryItem])
 
 
 async def detail(principal: Principal, work_order_id: int) -> WorkOrderOut:
     """A work order as its engineer or staff sees it: events, parts, rating, device history."""
-    row = await db.fetchrow(WORK_ORDER_SELECT + " WHERE w.id = $1", work_order_id)
+    row = await db.fetchrow(DETAIL_SELECT, work_order_id)
     if row is None:
         raise NotFound("Work order not found")
     check_job_read(principal, row["engineer"])
     out = summary(row)
-    out.events = await events(work_order_id)
-    out.parts = (await _parts([work_order_id])).get(work_order_id, [])
-    out.rating = (await _ratings([work_order_id])).get(work_order_id)
-    out.history = [h for h in await device_history(row["device"]) if h.id != work_order_id]
-    out.site = await _site(row["account"])
+    out.events = msgspec.json.decode(row["events_json"], type=list[EventOut])
+    out.parts = msgspec.json.decode(row["parts_json"], type=list[PartUsedOut])
+    if row["rating_json"] is not None:
+        out.rating = msgspec.json.decode(row["rating_json"], type=RatingOut)
+    out.history = msgspec.json.decode(row["history_json"], type=list[HistoryItem])
+    out.site = msgspec.json.decode(row["site_json"], type=SiteOut)
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
-from contextlib import ExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -15,7 +15,7 @@ import pytest
 from backend import db, live
 from tests.support.factories import Staff
 from tests.support.loop import engineer, world
-from tests.support.servers import ServerFailed, app_server
+from tests.support.servers import ServerFailed, app_servers
 
 EVENT_TIMEOUT = 15.0  # generous: a bound for a hung test, never a claim about speed
 
@@ -26,14 +26,8 @@ def two_servers(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     logs = tmp_path_factory.mktemp("live")
     no_refresh = {"FIELDLINE_BOARD_REFRESH_SECONDS": "0"}  # no background refresh needed here
     try:
-        with ExitStack() as servers:
-            started = [
-                servers.enter_context(
-                    app_server(database_url, logs / f"server{i}.log", **no_refresh)
-                )
-                for i in range(2)
-            ]
-            yield [url for url, _ in started]
+        with app_servers(database_url, logs, 2, **no_refresh) as urls:
+            yield urls
     except ServerFailed as failed:
         pytest.fail(str(failed))
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -86,3 +86,14 @@ def app_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def app_servers(database_url: str, logs: Path, count: int, **env: str) -> Iterator[list[str]]:
+    """`count` app instances (processes, each with its own LISTEN connections) on one database:
+    what two workers behind a load balancer share. Yields their base URLs."""
+    with ExitStack() as servers:
+        yield [
+            servers.enter_context(app_server(database_url, logs / f"server{i}.log", **env))[0]
+            for i in range(count)
+        ]
