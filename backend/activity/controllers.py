@@ -9,8 +9,15 @@ from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from backend.access import MANAGERS, SELLERS, Role, allow, current, signed_in
-from backend.activity import followups, settings, tasks
-from backend.activity.schemas import FollowUpIn, FollowUpOut, TaskDue, TaskIn, TaskOut
+from backend.activity import followups, settings, tasks, today
+from backend.activity.schemas import (
+    FollowUpIn,
+    FollowUpOut,
+    TaskDue,
+    TaskIn,
+    TaskOut,
+    TodayOut,
+)
 from backend.schemas import Limit, Offset, Page, PathId, QueryId
 
 
@@ -64,6 +71,12 @@ class TaskController(Controller):
         """The caller's tasks: open (all), overdue, today (due later today), upcoming (from
         tomorrow), done (newest first); each with `rule` when a rule made it."""
         return await tasks.my_tasks(current(request), due, limit, offset)
+
+    @get("/me/today")
+    async def today(self, request: Request[Any, Any, Any]) -> TodayOut:
+        """The Today list: tasks overdue, tasks due later today, and what the caller claimed
+        from the pool and has not followed up since (the first 50 of each, with totals)."""
+        return await today.today(current(request))
 
     @post("/tasks")
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[TaskIn]) -> TaskOut:

@@ -82,3 +82,30 @@ class TaskOut(msgspec.Struct):
 
 
 TaskDue = Literal["today", "overdue", "upcoming", "open", "done"]
+
+
+class TaskList(msgspec.Struct):
+    items: list[TaskOut]
+    total: int
+
+
+class Unfollowed(msgspec.Struct):
+    """An account or lead the caller claimed and has not followed up since."""
+
+    kind: Literal["account", "lead"]
+    id: int
+    name: str
+    claimed_at: datetime
+
+
+class UnfollowedList(msgspec.Struct):
+    items: list[Unfollowed]
+    total: int
+
+
+class TodayOut(msgspec.Struct):
+    """The rep's Today list: the first 50 of each, with how many there are."""
+
+    overdue: TaskList
+    today: TaskList
+    unfollowed: UnfollowedList

@@ -78,6 +78,11 @@ class RepApp(Controller):
         """Check in with GPS, notes, outcome, next step, check out."""
         return _shell(request, Role.REP, "app/visit.html", page="today", visit_id=visit_id)
 
+    @get("/rep/today")
+    async def todo(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """To do today: tasks overdue and due today, what was claimed and not followed up."""
+        return _shell(request, Role.REP, "app/today.html", page="todo")
+
     @get("/rep/accounts")
     async def accounts(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """The rep's accounts with grade and last contact."""

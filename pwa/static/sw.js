@@ -54,15 +54,16 @@ const SHELL = [
   "/static/js/staff/rep.js",
   "/static/js/staff/visit.js",
   "/static/js/staff/accounts.js",
+  "/static/js/staff/today.js",
   "/static/js/staff/route.js",
   "/vendor/leaflet/leaflet.js",
   "/vendor/leaflet/leaflet.css",
 ];
 // What the staff app reads; anything else (the customer's pages, boards, …) is left to the
 // network as if there were no worker.
-const APP_PAGES = /^\/(login|engineer|rep|rep\/accounts|rep\/route|jobs\/\d+|visits\/\d+)$/;
+const APP_PAGES = /^\/(login|engineer|rep|rep\/today|rep\/accounts|rep\/route|jobs\/\d+|visits\/\d+)$/;
 const APP_API =
-  /^\/api\/(me|me\/jobs|work-orders\/\d+|engineers\/\d+\/stock|visits|visits\/\d+|accounts|users\/\d+\/route)$/;
+  /^\/api\/(me|me\/jobs|me\/today|work-orders\/\d+|engineers\/\d+\/stock|visits|visits\/\d+|accounts|users\/\d+\/route)$/;
 // A slow network is worse than a saved copy: after this long the copy is shown, and the answer,
 // when it comes, refreshes the cache for next time.
 const NETWORK_PATIENCE_MS = 4000;
@@ -341,8 +342,26 @@ async function staffStatusNotification(payload) {
   };
 }
 
+// {"type": "task", "task_id", "rule", "title", "name", "url"}: a task come due (its reminder).
+async function taskNotification(payload) {
+  const id = Number(payload.task_id);
+  const url = payload.url || "/rep/today";
+  const texts = await staffTexts();
+  const rule = texts?.taskRules?.[payload.rule];
+  return {
+    title: texts?.taskTitle || "Fieldline",
+    options: {
+      body: rule ? fill(rule, { name: payload.name || "" }) : String(payload.title || ""),
+      lang: texts?.lang,
+      tag: `task-${id}`,
+      icon: "/static/icons/icon-192.png",
+      data: { url },
+    },
+  };
+}
+
 // One renderer per payload type.
-const RENDERERS = { status: statusNotification, offer: offerNotification };
+const RENDERERS = { status: statusNotification, offer: offerNotification, task: taskNotification };
 
 async function tellOpenPages(payload) {
   // An open tracking page refreshes itself at once instead of at its next 30-second poll.

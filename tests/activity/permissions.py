@@ -39,6 +39,8 @@ CASES = [
         route="/api/follow-ups",
     ),
     Case("GET", "/api/me/tasks", (401, 200, 200, 200, 200)),
+    Case("GET", "/api/me/today", (401, 200, 200, 200, 200)),
+    Case("GET", "/rep/today", (302, 302, 302, 200, 302)),
     Case("GET", "/api/me/tasks?due=overdue", (401, 200, 200, 200, 200), route="/api/me/tasks"),
     Case("POST", "/api/tasks", (401, 201, 201, 201, 201), TASK),
     Case("POST", "/api/tasks", (401, 201, 201, 201, 404), {**TASK, "account_id": "{own_account}"}),

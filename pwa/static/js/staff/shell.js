@@ -131,6 +131,8 @@ async function handPushTexts() {
     offerBody: template("push.offer_body"),
     statusTitle: template("push.status_title"),
     statuses: table("job_status"),
+    taskTitle: template("push.task_title"),
+    taskRules: table("task_rules"),
   });
 }
 

@@ -1,0 +1,88 @@
+"""The rep's to-do list of today in Chromium: overdue and today's tasks, a rule's task in the
+user's language, ticked off (through the outbox), and what he claimed and has not followed up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.async_api import expect
+
+from backend import clock, db
+from backend.activity.tables import ObjectKind
+from backend.activity.tasks import Rule, open_task
+from tests.support.factories import PASSWORD, account, staff
+from tests.support.staff_app import eventually, fits_the_screen, phone, sign_in, until_synced
+
+
+async def _day(api):
+    rep = await staff(api, "rep")
+    site = await account(api, rep, name="Pudong Cold Chain")
+    claimed = await account(api, rep, name="Jinqiao Logistics")
+    await db.execute(
+        "UPDATE account SET claimed_at = now() - interval '1 day' WHERE id = $1", claimed["id"]
+    )
+    now = clock.now_utc()
+    end_of_day = clock.day_start(clock.company_day(now) + timedelta(days=1))
+    async with db.connection() as conn:
+        late = await open_task(
+            conn,
+            Rule.NOT_CONTACTED,
+            (ObjectKind.ACCOUNT, site["id"]),
+            rep.id,
+            now - timedelta(hours=1),
+            "Contact Pudong Cold Chain: not contacted for 3 days",
+        )
+    mine = await api.post(
+        "/api/tasks",
+        json={"title": "Send the quote", "due_at": (now + (end_of_day - now) / 2).isoformat()},
+        headers=rep.headers,
+    )
+    return rep, late, mine.json()["id"]
+
+
+async def _done(task_id: int) -> bool:
+    return bool(await db.fetchval("SELECT done_at IS NOT NULL FROM task WHERE id = $1", task_id))
+
+
+async def test_rep_ticks_off_todays_tasks(api, server):
+    rep, late, mine = await _day(api)
+    async with phone(server) as (_, page):
+        await sign_in(page, server, rep, "/rep")
+        await page.get_by_role("link", name="To do").click()
+        await page.wait_for_url(f"{server}/rep/today")
+        overdue = page.locator("#todo-overdue > li")
+        await expect(overdue).to_have_count(1)
+        await expect(overdue.nth(0)).to_contain_text(
+            "Contact Pudong Cold Chain: not contacted for too long"
+        )
+        await expect(page.locator("#todo-today > li")).to_contain_text("Send the quote")
+        await expect(page.locator("#todo-unfollowed > li")).to_contain_text("Jinqiao Logistics")
+        await expect(page.locator("#todo-overdue-count")).to_have_text("1 item")
+        await fits_the_screen(page)
+        await page.screenshot(path="/tmp/pwa-rep-todo.png", full_page=True)
+
+        await overdue.nth(0).get_by_role("button", name="Done").click()
+        await expect(overdue).to_have_count(0)
+        await eventually(lambda: _done(late), True)
+        await until_synced(page)
+        assert not await _done(mine)
+
+
+async def test_the_list_in_chinese(api, server):
+    rep, _, _ = await _day(api)
+    async with phone(server, locale="zh-CN") as (_, page):
+        await page.goto(f"{server}/login?next=/rep/today")
+        await page.get_by_label("邮箱").fill(rep.email)
+        await page.get_by_label("密码").fill(PASSWORD)
+        await page.get_by_role("button", name="登录").click()
+        await page.wait_for_url(f"{server}/rep/today")
+        await expect(page).to_have_title("今日待办 · Fieldline")
+        await expect(page.locator("h1")).to_contain_text("逾期")
+        await expect(page.locator("#todo-overdue > li")).to_contain_text(
+            "联系 Pudong Cold Chain：已太久未联系"
+        )
+        await expect(page.locator("#todo-unfollowed-title")).to_contain_text("已领取，尚未跟进")
+        await expect(page.get_by_role("link", name="待办")).to_have_attribute(
+            "aria-current", "page"
+        )
+        await page.screenshot(path="/tmp/pwa-rep-todo-zh.png", full_page=True)
