@@ -12,7 +12,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
-from backend import db, idempotency, ratelimit, tasks
+from backend import db, hygiene, idempotency, ratelimit, tasks
 from backend.activity.controllers import ACTIVITY_CONTROLLERS
 from backend.activity.rules import REMINDERS_JOB, RULES_JOB
 from backend.boards.controllers import BOARD_CONTROLLERS
@@ -86,8 +86,10 @@ def periodic_jobs() -> list[Job]:
 
 
 async def check_request(request: Request[Any, Any, Any]) -> None:
-    """Litestar's one before_request hook: a JSON body sent as JSON, no unknown query parameter."""
+    """Litestar's one before_request hook: a JSON body sent as JSON (415), texts in the URL
+    that cannot be stored (400), no unknown query parameter (400)."""
     require_json(request)
+    await hygiene.check_url(request)
     await reject_unknown_query(request)
 
 
@@ -150,9 +152,11 @@ def create_app() -> Litestar:
             exclude=["^/api/", "^/static/", "^/vendor/", "^/favicon.ico$"],
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        # A JSON route reads only a JSON body (415); an unknown query parameter is a 400 naming
-        # it, never silently ignored.
+        # A JSON route reads only a JSON body (415); a NUL or lone surrogate in the URL, or an
+        # unknown query parameter, is a 400 naming it, never silently ignored.
         before_request=check_request,
+        # JSON bodies: depth-checked before decoding, every text checked after (backend/hygiene.py).
+        request_class=hygiene.CheckedRequest,
         template_config=template_config(),
         openapi_config=OpenAPIConfig(
             title="Fieldline API",

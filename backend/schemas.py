@@ -17,7 +17,10 @@ T = TypeVar("T")
 Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
 Lat = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 Lng = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+# Text limits match their columns (tests/security/test_input_lengths.py holds every schema to it).
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+# A person's or a zone's name: varchar(120) columns.
+PersonName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 ShortText = Annotated[str, msgspec.Meta(max_length=300)]
 Phone = Annotated[str, msgspec.Meta(max_length=40, pattern=r"^[0-9+()\-. ]{3,40}$")]
 Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from backend.schemas import Id, Input, Name, ShortText
+from backend.schemas import Id, Input, Name
 
 Sku = Annotated[
     str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
@@ -19,7 +19,7 @@ Qty = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 class ProductIn(Input):
     sku: Sku
     name: Name
-    category: ShortText | None = None
+    category: Annotated[str, msgspec.Meta(max_length=80)] | None = None
     required_skill: Skill | None = None
     warranty_months: Annotated[int, msgspec.Meta(ge=0, le=240)] = 12
 

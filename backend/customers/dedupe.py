@@ -6,6 +6,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from backend.hygiene import bounded
+
+# The key columns' lengths (account.name_key, contact.email_key, lead.company_key/email_key):
+# NFKC and casefold can make a key longer than the text it came from (ß → ss, ﷺ → 18 letters).
+NAME_KEY_LENGTH = 200
+EMAIL_KEY_LENGTH = 254
+
 _NON_DIGIT = re.compile(r"\D")
 # Anything that is not a letter or digit (after NFKC, full-width forms are already half-width).
 _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
@@ -58,7 +65,7 @@ def normalise_name(name: str) -> str:
             if key.endswith(suffix) and len(key) > len(suffix):
                 key = key[: -len(suffix)]
                 stripped = True
-    return key
+    return bounded(key, NAME_KEY_LENGTH)
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -66,4 +73,4 @@ def normalise_email(email: str | None) -> str | None:
     the RFC, but no mail provider treats it so: Li.Wei@ and li.wei@ are one person.)"""
     if not email:
         return None
-    return email.strip().lower() or None
+    return bounded(email.strip().lower(), EMAIL_KEY_LENGTH) or None

@@ -9,7 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from backend.customers.tables import Grade
-from backend.schemas import Email, Id, Input, Lat, Lng, Name, Phone, ShortText
+from backend.schemas import Email, Id, Input, Lat, Lng, Name, PersonName, Phone, ShortText
 
 Serial = Annotated[str, msgspec.Meta(min_length=1, max_length=80, pattern=r"^\S(.*\S)?$")]
 Source = Annotated[str, msgspec.Meta(max_length=40)]
@@ -66,8 +66,8 @@ class AccountOut(msgspec.Struct):
 
 class ContactIn(Input):
     account_id: Id
-    name: Name
-    title: ShortText | None = None
+    name: PersonName
+    title: Annotated[str, msgspec.Meta(max_length=120)] | None = None
     phone: Phone | None = None
     email: Email | None = None
     decision_maker: bool = False

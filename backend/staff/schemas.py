@@ -9,7 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from backend.access import Role
-from backend.schemas import Email, Id, Input, Lat, Lng, Name, Phone
+from backend.schemas import Email, Id, Input, Lat, Lng, PersonName, Phone
 from backend.staff.tables import DutyStatus
 
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=200)]
@@ -36,7 +36,7 @@ class LoginOut(msgspec.Struct):
 
 
 class UserIn(Input):
-    name: Name
+    name: PersonName
     email: Email
     password: Password
     role: Role
@@ -49,7 +49,7 @@ class UserIn(Input):
 
 
 class UserPatch(Input):
-    name: Name | UnsetType = UNSET
+    name: PersonName | UnsetType = UNSET
     phone: Phone | UnsetType | None = UNSET
     role: Role | UnsetType = UNSET
     active: bool | UnsetType = UNSET
@@ -80,7 +80,7 @@ Corner = Annotated[list[float], msgspec.Meta(min_length=2, max_length=2)]
 
 
 class ZoneIn(Input):
-    name: Name
+    name: PersonName
     boundary: Annotated[list[Corner], msgspec.Meta(min_length=3, max_length=500)]
 
 

@@ -22,6 +22,7 @@ from backend import db
 from backend.access import Principal, Role
 from backend.clock import Job
 from backend.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
+from backend.hygiene import bounded
 from backend.schemas import Page, from_row
 from backend.settings import get_settings
 from backend.staff import sessions
@@ -32,6 +33,8 @@ _hasher = PasswordHasher.from_parameters(
 )
 # Verifying against this keeps an unknown email as slow as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+EMAIL_LENGTH = 254  # app_user.email and login_failure.email
 
 USER_COLUMNS = (
     "id, name, email, phone, role, active, locale, skills, home_lat, home_lng, duty_status, "
@@ -111,7 +114,8 @@ async def _reserve_attempt(email: str, ip: str) -> None:
 
 
 async def login(email: str, password: str, ip: str) -> LoginOut:
-    email = email.strip().lower()
+    # Cut to the column: lower() may lengthen it (İ → i̇), and no user's address is longer.
+    email = bounded(email.strip().lower(), EMAIL_LENGTH)
     await _reserve_attempt(email, ip)
     row = await db.fetchrow(
         "SELECT id, name, role, password_hash FROM app_user WHERE email = $1 AND active", email
@@ -189,6 +193,8 @@ def _forget_sessions(user_id: int) -> None:
 async def create_user(data: UserIn) -> UserOut:
     values = structs.asdict(data)
     values["email"] = data.email.strip().lower()
+    if len(values["email"]) > EMAIL_LENGTH:  # İ lower-cases to two characters
+        raise Invalid("email", f"longer than {EMAIL_LENGTH} characters once lower-cased")
     values["password_hash"] = await hash_password(values.pop("password"))
     await _check_zone(data.zone_id)
     async with db.unique_or(Conflict("A user with this email exists", field="email")):
