@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -14,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import ServerSentEvent
 
-from backend import live
+from backend import exports, live
 from backend.access import MANAGERS, allow
 from backend.boards import queries
 from backend.boards.schemas import (
@@ -79,21 +77,9 @@ def summary_rows(board: SatisfactionBoard) -> list[dict[str, Any]]:
     return [{"figure": name, "value": value} for name, value in figures]
 
 
-def csv_response(rows: list[Any], name: str, columns: list[str] | None = None) -> Response[str]:
-    """Rows (structs or dicts) as CSV: the JSON's values, formatted by the same encoder."""
-    plain = msgspec.to_builtins(rows)
-    if columns is None:
-        columns = list(plain[0]) if plain else []
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in plain:
-        writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+def csv_response(rows: list[Any], name: str, columns: list[str]) -> Response[bytes]:
+    """Rows (structs or dicts) as CSV with the JSON's values (backend/exports.py neutralises)."""
+    return exports.csv_response(exports.table(rows, columns), columns, name)
 
 
 def _fields(struct: type[msgspec.Struct]) -> list[str]:
@@ -134,7 +120,7 @@ class BoardController(Controller):
         date_from: DateFrom = None,
         date_to: DateTo = None,
         zone_id: QueryId = None,
-    ) -> Response[str]:
+    ) -> Response[bytes]:
         """One table of the satisfaction board as CSV."""
         board = await satisfaction_board(date_from, date_to, zone_id)
         name = f"satisfaction-{table}-{board.date_from}-{board.date_to}"
@@ -167,7 +153,7 @@ class BoardController(Controller):
         date_from: DateFrom = None,
         date_to: DateTo = None,
         zone_id: QueryId = None,
-    ) -> Response[str]:
+    ) -> Response[bytes]:
         """One table of the field sales summary as CSV."""
         board = await sales_board(date_from, date_to, zone_id)
         name = f"sales-{table}-{board.date_from}-{board.date_to}"

@@ -119,5 +119,5 @@ async def test_sales_summary(api):
             "/api/boards/sales/csv", params={**params, "table": table}, headers=admin.headers
         )
         assert response.status_code == 200
-        rows = list(csv.DictReader(io.StringIO(response.text)))
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert len(rows) == len(board[table])

@@ -7,6 +7,7 @@ import io
 from collections import defaultdict
 from datetime import date, timedelta
 
+from backend import exports
 from tests.support.board_history import (
     build,
     expected,
@@ -88,6 +89,15 @@ async def test_zone_filter_keeps_only_sites_inside(api):
     assert {p["name"]: p["devices"] for p in board["products"]} == {"Chiller": 1, "Boiler": 2}
 
 
+def _cell(value: object) -> str:
+    """A JSON value as the CSV writes it: text a spreadsheet would run as a formula gets a "'"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(exports.neutralise(value))
+
+
 async def test_csv_tables_carry_the_json_numbers(api):
     w = await build(api)
     board = await satisfaction(api, w)
@@ -100,7 +110,7 @@ async def test_csv_tables_carry_the_json_numbers(api):
         )
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/csv")
-        rows = list(csv.DictReader(io.StringIO(response.text)))
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         if table == "summary":
             figures = {r["figure"]: r["value"] for r in rows}
             assert figures["csat_average"] == str(board["csat"]["average"])
@@ -110,7 +120,7 @@ async def test_csv_tables_carry_the_json_numbers(api):
         else:
             assert len(rows) == len(board[table])
             for row, item in zip(rows, board[table], strict=True):
-                assert row == {k: "" if v is None else str(v) for k, v in item.items()}
+                assert row == {k: _cell(v) for k, v in item.items()}
 
 
 async def test_bad_filters_are_400(api):
