@@ -16,6 +16,7 @@ import backend
 from backend.catalogue.tables import Part, Product
 from backend.customers.tables import Account, Contact, Device
 from backend.field.tables import Visit
+from backend.maintenance.tables import ServiceContract
 from backend.push.tables import PushSubscription
 from backend.schemas import Input
 from backend.staff.tables import LoginFailure, User, Zone
@@ -49,6 +50,8 @@ STORES: dict[str, tuple[type[Table], dict[str, str | None]]] = {
     "UserIn": (User, {"password": None}),
     "UserPatch": (User, {"password": None}),
     "ZoneIn": (Zone, {}),
+    "ServiceContractIn": (ServiceContract, {}),
+    "ReasonIn": (ServiceContract, {"reason": "status_reason"}),
 }
 
 
