@@ -86,8 +86,9 @@ def test_neutralise(cell, out):
 
 
 def test_csv_of_rows():
-    response = exports.csv_response([["=cmd", -3, None, True, "王"]], ["a", "b", "c", "d", "e"],
-                                    "报表 1")
+    response = exports.csv_response(
+        [["=cmd", -3, None, True, "王"]], ["a", "b", "c", "d", "e"], "报表 1"
+    )
     assert response.media_type == "text/csv"
     assert "filename*=UTF-8''%E6%8A%A5%E8%A1%A8%201.csv" in response.headers["Content-Disposition"]
     text = exports.csv_bytes([["=cmd", -3, None, True, "王"]], ["a", "b", "c", "d", "e"])

@@ -62,8 +62,11 @@ async def test_nul_in_a_public_request_is_400(api):
         ("/api/accounts", {"name": "Acme\x00"}, "name"),
         ("/api/accounts", {"name": "Acme", "address": "Road \x00 1"}, "address"),
         ("/api/products", {"sku": "P-1", "name": "Chiller", "category": "a\x00"}, "category"),
-        ("/api/users", {"name": "N\x00", "email": "n@x.io", "password": "long-enough",
-                        "role": "rep"}, "name"),
+        (
+            "/api/users",
+            {"name": "N\x00", "email": "n@x.io", "password": "long-enough", "role": "rep"},
+            "name",
+        ),
     ],
 )
 async def test_nul_in_staff_bodies_is_400(api, path, body, field):
