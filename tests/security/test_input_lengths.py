@@ -17,6 +17,7 @@ from backend.activity.tables import FollowUp, Task
 from backend.catalogue.tables import Part, Product
 from backend.customers.tables import Account, Contact, Device
 from backend.field.tables import Visit
+from backend.integrations.tables import Webhook
 from backend.maintenance.tables import ServiceContract
 from backend.push.tables import PushSubscription
 from backend.sales.tables import (
@@ -77,6 +78,8 @@ STORES: dict[str, tuple[type[Table], dict[str, str | None]]] = {
     "sales.ContractIn": (Contract, {}),
     "sales.ReasonIn": (ContractEvent, {}),
     "sales.PaymentIn": (Payment, {}),
+    "integrations.WebhookIn": (Webhook, {}),
+    "integrations.WebhookPatch": (Webhook, {}),
 }
 
 
