@@ -41,6 +41,7 @@ from backend.push.service import push_lifespan
 from backend.querystring import reject_unknown_query
 from backend.sales.controllers import LEAD_CONTROLLERS
 from backend.sales.deal_controllers import DEAL_CONTROLLERS
+from backend.sales.recycling import RECYCLE
 from backend.staff.auth import SessionAuthentication
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
 from backend.staff.service import PRUNE_LOGIN_FAILURES
@@ -82,6 +83,7 @@ def periodic_jobs() -> list[Job]:
         WEBHOOK_JOB,
         RULES_JOB,
         REMINDERS_JOB,
+        RECYCLE,
     ]
 
 

@@ -246,6 +246,15 @@ async def move(
     return await _move_lead(subject_id, to_owner, at, only_pooled)
 
 
+async def _claimed_out_of_pool(kind: Kind, subject_id: int) -> bool:
+    """Whether its latest move was a claim: it sat in the pool, open to every rep, until then."""
+    last = await db.fetchval(
+        f"SELECT kind FROM pool_move WHERE {kind} = $1 ORDER BY at DESC, id DESC LIMIT 1",
+        subject_id,
+    )
+    return bool(last == PoolMoveKind.CLAIMED.value)
+
+
 async def claim(principal: Principal, kind: Kind, subject_id: int) -> None:
     """A pool account or lead becomes the caller's: under today's cap, the owned cap and the
     former owner's cool-down. Of two claims at once, the second finds it taken: 409."""
@@ -254,6 +263,9 @@ async def claim(principal: Principal, kind: Kind, subject_id: int) -> None:
         # One claim of a rep at a time: his count of today's claims cannot be outrun.
         await db.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"claim:{principal.id}")
         owner, status = await _subject(kind, subject_id, lock=False)
+        if owner not in (None, principal.id) and await _claimed_out_of_pool(kind, subject_id):
+            # The loser of a race: he saw it in the pool, so learning it was taken tells nothing.
+            raise Conflict(f"Someone claimed the {kind} a moment ago", rule="not_in_pool")
         (check_account_read if kind == "account" else check_lead_read)(principal, owner)
         _check_lead_open(status)
         if owner == principal.id:

@@ -22,6 +22,7 @@ JOB_NAMES = [
     "webhooks",
     "reminder-rules",
     "task-reminders",
+    "pool-recycle",
 ]
 
 
