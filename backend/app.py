@@ -33,6 +33,7 @@ from backend.pages.boards import BOARD_PAGES
 from backend.pages.customer import CUSTOMER_PAGES
 from backend.pages.errors import EXCEPTION_HANDLERS
 from backend.pages.office import OFFICE_PAGES
+from backend.pages.report import REPORT_PAGES
 from backend.pages.staff_app import APP_PAGES
 from backend.pages.web import WEB_HANDLERS, api_docs, template_config
 from backend.proxies import ProxyHeaders
@@ -118,6 +119,7 @@ def create_app() -> Litestar:
             *CUSTOMER_PAGES,
             *OFFICE_PAGES,
             *BOARD_PAGES,
+            *REPORT_PAGES,
         ],
         lifespan=[
             database,

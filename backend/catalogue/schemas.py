@@ -22,6 +22,8 @@ class ProductIn(Input):
     category: Annotated[str, msgspec.Meta(max_length=80)] | None = None
     required_skill: Skill | None = None
     warranty_months: Annotated[int, msgspec.Meta(ge=0, le=240)] = 12
+    # A job on this model is completed only with the customer's signature.
+    signature_required: bool = False
 
 
 class ProductOut(msgspec.Struct):
@@ -31,6 +33,7 @@ class ProductOut(msgspec.Struct):
     category: str | None
     required_skill: str | None
     warranty_months: int
+    signature_required: bool
 
 
 class PartIn(Input):

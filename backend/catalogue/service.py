@@ -32,13 +32,15 @@ async def _insert_unique(sql: str, *args: Any) -> asyncpg.Record:
 
 async def create_product(data: ProductIn) -> ProductOut:
     row = await _insert_unique(
-        """INSERT INTO product (sku, name, category, required_skill, warranty_months)
-           VALUES ($1, $2, $3, $4, $5) RETURNING *""",
+        """INSERT INTO product (sku, name, category, required_skill, warranty_months,
+               signature_required)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *""",
         data.sku,
         data.name,
         data.category,
         data.required_skill,
         data.warranty_months,
+        data.signature_required,
     )
     return from_row(ProductOut, row)
 

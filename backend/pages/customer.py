@@ -11,6 +11,7 @@ from litestar.response import Template
 from backend.customers import devices
 from backend.errors import NotFound, TooManyRequests
 from backend.pages import i18n
+from backend.pages.report import DONE, render_report
 from backend.schemas import INT4_MAX
 from backend.workorders import queries
 from backend.workorders.controllers import public_rate_limit
@@ -76,6 +77,17 @@ class CustomerPages(Controller):
         found = await queries.device_request(device.id, _request_id(request_id))
         context = {"token": token, "device": device, "req": found}
         return i18n.render(request, "customer/tracking.html", context, headers=CUSTOMER_HEADERS)
+
+    @get("/requests/{request_id:str}/report")
+    async def report_page(
+        self, request: Request[Any, Any, Any], token: FromPath[str], request_id: FromPath[str]
+    ) -> Template:
+        """The service report of the device's request, once the job is done (before: 404)."""
+        device = await devices.device_by_token(token)
+        found = await queries.device_request(device.id, _request_id(request_id))
+        if found.status not in DONE:
+            raise NotFound("The report is ready once the job is done")
+        return await render_report(request, found.id)
 
 
 CUSTOMER_PAGES = [CustomerPages]

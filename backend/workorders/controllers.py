@@ -20,6 +20,7 @@ from backend.push.schemas import SubscriptionIn, SubscriptionOut, UnsubscribeIn
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Token
 from backend.settings import get_settings
 from backend.workorders import candidates, duty, offers, queries, service
+from backend.workorders.proof_controllers import ProofController
 from backend.workorders.schemas import (
     AssignIn,
     AssignmentOut,
@@ -276,4 +277,9 @@ class PublicController(Controller):
         await push.unsubscribe(data.endpoint, work_order_id=work_order_id)
 
 
-WORK_ORDER_CONTROLLERS = [WorkOrderController, DispatchController, PublicController]
+WORK_ORDER_CONTROLLERS = [
+    WorkOrderController,
+    ProofController,
+    DispatchController,
+    PublicController,
+]

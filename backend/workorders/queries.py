@@ -12,13 +12,17 @@ from backend import db
 from backend.access import Principal, check_job_read
 from backend.errors import NotFound
 from backend.schemas import Page
+from backend.workorders import proof
 from backend.workorders.schemas import (
     EventOut,
     HistoryItem,
     PartUsedOut,
+    PauseOut,
     PersonRef,
+    PhotoOut,
     PublicRequest,
     RatingOut,
+    SignatureOut,
     SiteOut,
     WorkOrderOut,
 )
@@ -177,7 +181,8 @@ SELECT w.*, d.serial, p.name AS product_name, u.name AS engineer_name,
         'phone', s.phone, 'contacts', (SELECT coalesce(json_agg(json_build_object('name', c.name,
             'title', c.title, 'phone', c.phone) ORDER BY c.decision_maker DESC, c.id), '[]')
           FROM contact c WHERE c.account = s.id))
-     FROM account s WHERE s.id = w.account) AS site_json
+     FROM account s WHERE s.id = w.account) AS site_json,
+  {proof.DETAIL_COLUMNS}
 FROM work_order w JOIN device d ON d.id = w.device JOIN product p ON p.id = w.product
 LEFT JOIN app_user u ON u.id = w.engineer
 WHERE w.id = $1"""
@@ -202,6 +207,13 @@ async def detail(principal: Principal, work_order_id: int) -> WorkOrderOut:
         out.rating = msgspec.json.decode(row["rating_json"], type=RatingOut)
     out.history = msgspec.json.decode(row["history_json"], type=list[HistoryItem])
     out.site = msgspec.json.decode(row["site_json"], type=SiteOut)
+    out.signature_required = row["signature_asked"]
+    out.photos = msgspec.json.decode(row["photos_json"], type=list[PhotoOut])
+    pauses = msgspec.json.decode(row["pauses_json"], type=list[PauseOut])
+    out.labour = proof.labour_of(row, row["set_off_at"], pauses, datetime.now(UTC))
+    if row["signed_at"] is not None:
+        out.signature = SignatureOut(name=row["signer_name"], signed_at=row["signed_at"])
+    out.report_url = f"/api/work-orders/{work_order_id}/report"
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated
 
 import msgspec
@@ -40,11 +41,63 @@ class PartUsedIn(Input):
     serial_in: SerialNo | None = None
 
 
+class SignatureIn(Input):
+    name: PersonName  # who signed
+    image: Annotated[str, msgspec.Meta(min_length=1, max_length=700_000)]  # a PNG data URL
+
+
 class CompleteIn(Input):
     resolution: Text
     parts: Annotated[list[PartUsedIn], msgspec.Meta(max_length=100)] = []
     lat: Lat | None = None
     lng: Lng | None = None
+    # The customer's signature: required when the job's contract or product asks for it.
+    signature: SignatureIn | None = None
+
+
+class PauseIn(Input):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class DeclineReason(StrEnum):
+    TOO_FAR = "too_far"
+    NO_PARTS = "no_parts"
+    NO_SKILL = "no_skill"
+    OFF_SHIFT = "off_shift"
+    OTHER = "other"
+
+
+class DeclineIn(Input):
+    reason: DeclineReason | None = None
+    note: Annotated[str, msgspec.Meta(max_length=300)] | None = None
+
+
+class PhotoOut(msgspec.Struct):
+    id: int
+    stage: str  # before | after
+    content_type: str
+    width: int
+    height: int
+    bytes: int
+    created_at: datetime
+
+
+class PauseOut(msgspec.Struct):
+    started_at: datetime
+    ended_at: datetime | None
+    reason: str
+
+
+class LabourOut(msgspec.Struct):
+    travel_minutes: int | None  # set off → arrived
+    work_minutes: int | None  # arrived → completed (or now), less the pauses
+    paused: bool
+    pauses: list[PauseOut]
+
+
+class SignatureOut(msgspec.Struct):
+    name: str
+    signed_at: datetime
 
 
 class AssignIn(Input):
@@ -158,6 +211,12 @@ class WorkOrderOut(msgspec.Struct):
     planned_for: date | None = None
     window_opens_at: datetime | None = None
     window_closes_at: datetime | None = None
+    # Proof of work (detail only): photos, labour, the signature, the printable report.
+    signature_required: bool = False
+    photos: list[PhotoOut] = []
+    labour: LabourOut | None = None
+    signature: SignatureOut | None = None
+    report_url: str | None = None
 
 
 class PublicDevice(msgspec.Struct):

@@ -14,7 +14,7 @@ from backend.activity.tables import Method
 from backend.clock import company_day, now_utc
 from backend.errors import Conflict, Invalid, NotFound
 from backend.settings import get_settings
-from backend.workorders import offers
+from backend.workorders import offers, proof
 from backend.workorders.events import Event, announce, emit, record_event
 from backend.workorders.schemas import CompleteIn
 from backend.workorders.tables import HELD, UNFINISHED, ActorKind, Priority, Source, Status
@@ -231,6 +231,12 @@ async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -
         row = await _locked(work_order_id)
         check_job_action(principal, row["engineer"], JobActor.ENGINEER)
         _check_from(row, RULES[Step.COMPLETE].allowed_from, Step.COMPLETE)
+        signature = None
+        if data.signature is not None:
+            signature = proof.signature_png(data.signature.image)
+        elif await proof.signature_required(work_order_id):
+            raise Invalid("signature", "the customer's signature is required for this job")
+        await proof.end_pause(work_order_id, now)
         for i, used in enumerate(data.parts):
             left = await db.fetchval(
                 """UPDATE stock SET qty = qty - $3 WHERE engineer = $1 AND part = $2
@@ -259,10 +265,14 @@ async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -
             )
         await db.execute(
             """UPDATE work_order SET status = 'completed', resolution = $2, completed_at = $3,
-                   updated_at = $3 WHERE id = $1""",
+                   updated_at = $3, signer_name = $4, signature = $5,
+                   signed_at = CASE WHEN $5::bytea IS NULL THEN NULL ELSE $3::timestamptz END
+               WHERE id = $1""",
             work_order_id,
             data.resolution,
             now,
+            data.signature.name if data.signature else None,
+            signature,
         )
         await record_event(
             Event(

@@ -11,6 +11,7 @@ from tests.support.factories import create
 from tests.support.matrix import Case, World
 
 CONTRACT = "/api/service-contracts/{contract_id}"
+JOB = "/api/work-orders/{work_order_id}"
 START = date.today().isoformat()
 END = (date.today() + timedelta(days=365)).isoformat()
 BODY = {
@@ -57,6 +58,57 @@ CASES = [
         "/api/devices/{foreign_device}/coverage",
         (401, 200, 200, 404, 403),
         route="/api/devices/{device_id}/coverage",
+    ),
+    # Proof of work on the engineer's offered job (world of tests/workorders/permissions.py):
+    # photos and pauses need the job taken on (409), reading them needs one to exist (404).
+    Case(
+        "POST",
+        "/api/work-orders/{job}/photos",
+        (401, 403, 403, 403, 400),  # a JSON body where the form is expected
+        {"stage": "after"},
+        route=JOB + "/photos",
+    ),
+    Case(
+        "POST",
+        "/api/work-orders/{foreign_job}/photos",
+        (401, 403, 403, 403, 400),
+        {"stage": "after"},
+        route=JOB + "/photos",
+    ),
+    Case(
+        "GET",
+        "/api/work-orders/{job}/photos/1",
+        (401, 404, 404, 403, 404),
+        route=JOB + "/photos/{photo_id}",
+    ),
+    Case(
+        "POST",
+        "/api/work-orders/{job}/pause",
+        (401, 403, 403, 403, 409),
+        {"reason": "Waiting for a part"},
+        route=JOB + "/pause",
+    ),
+    Case(
+        "POST",
+        "/api/work-orders/{foreign_job}/pause",
+        (401, 403, 403, 403, 404),
+        {"reason": "Waiting for a part"},
+        route=JOB + "/pause",
+    ),
+    Case("POST", "/api/work-orders/{job}/resume", (401, 403, 403, 403, 409), route=JOB + "/resume"),
+    Case("GET", "/api/work-orders/{job}/report", (401, 200, 200, 403, 200), route=JOB + "/report"),
+    Case(
+        "GET",
+        "/api/work-orders/{foreign_job}/report",
+        (401, 200, 200, 403, 404),
+        route=JOB + "/report",
+    ),
+    # The customer's report: whoever holds the sticker, once the job is done (not yet here).
+    Case(
+        "GET",
+        "/q/{own_token}/requests/{job}/report",
+        (404,) * 5,
+        route="/q/{token}/requests/{request_id}/report",
     ),
 ]
 
