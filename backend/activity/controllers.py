@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from backend.access import MANAGERS, SELLERS, Role, allow, current, signed_in
-from backend.activity import followups, settings, tasks, today
+from backend.activity import followups, settings, tasks, timeline, today
 from backend.activity.schemas import (
     FollowUpIn,
     FollowUpOut,
@@ -113,4 +113,33 @@ class ReminderSettingsController(Controller):
         return await settings.save_settings(current(request), data)
 
 
-ACTIVITY_CONTROLLERS = [FollowUpController, TaskController, ReminderSettingsController]
+Cursor = Annotated[str | None, QueryParameter(max_length=200, description="the page's `next`")]
+
+
+class TimelineController(Controller):
+    path = "/api/accounts"
+    tags = ["activity"]
+    guards = [allow(*SELLERS)]
+
+    @get("/{account_id:int}/timeline")
+    async def timeline(
+        self,
+        request: Request[Any, Any, Any],
+        account_id: PathId,
+        before: Cursor = None,
+        limit: Limit = 50,
+    ) -> timeline.Timeline:
+        """Everything about the account, newest first: follow-ups, visits, leads converted into
+        it, opportunity stage changes, contracts and payments, work orders and their events,
+        ratings, pool moves, tasks done; each links to its object (ref). Keyset-paged: pass the
+        page's `next` as ?before= for the older page. An item shows to whoever may see its
+        object."""
+        return await timeline.account_timeline(current(request), account_id, before, limit)
+
+
+ACTIVITY_CONTROLLERS = [
+    FollowUpController,
+    TaskController,
+    ReminderSettingsController,
+    TimelineController,
+]

@@ -9,6 +9,7 @@ from tests.support.matrix import Case, World
 FOLLOW_UP = {"method": "call", "content": "Called"}
 TASK = {"title": "Call back", "due_at": "{now}"}
 ROUTE = "/api/tasks/{task_id}"
+TIMELINE = "/api/accounts/{account_id}/timeline"
 
 CASES = [
     Case("GET", "/api/settings/reminders", (401, 200, 200, 403, 403)),
@@ -38,6 +39,11 @@ CASES = [
         (401, 200, 200, 200, 403),
         route="/api/follow-ups",
     ),
+    Case("GET", "/api/accounts/{own_account}/timeline", (401, 200, 200, 200, 403), route=TIMELINE),
+    Case(
+        "GET", "/api/accounts/{foreign_account}/timeline", (401, 200, 200, 404, 403), route=TIMELINE
+    ),
+    Case("GET", "/api/accounts/{pool_account}/timeline", (401, 200, 200, 200, 403), route=TIMELINE),
     Case("GET", "/api/me/tasks", (401, 200, 200, 200, 200)),
     Case("GET", "/api/me/today", (401, 200, 200, 200, 200)),
     Case("GET", "/rep/today", (302, 302, 302, 200, 302)),
