@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -20,6 +21,7 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
+from litestar.response.base import ASGIResponse
 from markupsafe import Markup
 
 from backend.settings import PWA, get_settings
@@ -188,6 +190,29 @@ def _datetime(value: datetime | None, style: str, locale: str) -> str:
     return f"{format_datetime(value, format=style, tzinfo=UTC, locale=locale)} UTC"
 
 
+class Page(Template):
+    """A rendered page with an ETag: a hash of the page as rendered for its reader (language,
+    role, name), so readers never share one and any changed byte makes a new one. A browser that
+    sends it back (If-None-Match) while nothing changed gets 304 and no body. Pages still say
+    no-cache where they did: the browser asks each time, the answer is just smaller."""
+
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> Any:
+        response = super().to_asgi_response(app, request, **kwargs)
+        if response.status_code != 200:
+            return response
+        etag = 'W/"' + hashlib.sha256(response.body).hexdigest()[:24] + '"'
+        asked = request.headers.get("if-none-match", "")
+        if etag in (tag.strip() for tag in asked.split(",")):
+            return ASGIResponse(
+                body=b"",
+                status_code=304,
+                headers={**self.headers, "ETag": etag},
+                cookies=self.cookies,
+            )
+        response.headers.add("ETag", etag)
+        return response
+
+
 def render(
     request: Request[Any, Any, Any],
     template_name: str,
@@ -199,7 +224,7 @@ def render(
     """A page in the request's language, remembering a language picked with ?lang=."""
     choice = choose(request)
     localized = template_context(choice.locale)
-    return Template(
+    return Page(
         template_name,
         context={**localized, **(context or {})},
         status_code=status_code,

@@ -104,3 +104,23 @@ async def test_the_service_worker_keeps_the_versioned_shell(api: AsyncClient):
     assert worker.headers["cache-control"] == "no-cache"
     assert f'const ASSET_VERSION = "{assets.version()}";' in worker.text
     assert "__ASSET_VERSION__" not in worker.text
+
+
+async def test_pages_answer_304_while_unchanged_for_the_same_reader(api: AsyncClient):
+    first = await api.get("/login")
+    etag = first.headers["etag"]
+    assert etag.startswith('W/"')
+    assert (await api.get("/login")).headers["etag"] == etag  # the same page, the same tag
+    again = await api.get("/login", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["cache-control"] == first.headers["cache-control"]
+    chinese = await api.get("/login?lang=zh-CN", headers={"If-None-Match": etag})
+    assert chinese.status_code == 200  # another language is another page
+    assert chinese.headers["etag"] != etag
+    one, other = await staff(api, "engineer"), await staff(api, "engineer")
+    mine = await api.get("/engineer", headers=one.headers)
+    theirs = await api.get(
+        "/engineer", headers={**other.headers, "If-None-Match": mine.headers["etag"]}
+    )
+    assert theirs.status_code == 200  # a page shows its reader: never another's copy
