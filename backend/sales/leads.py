@@ -4,6 +4,7 @@ conversion (conversion.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from msgspec import UNSET, structs
@@ -220,3 +221,54 @@ async def update_lead(principal: Principal, lead_id: int, patch: LeadPatch) -> L
                 *changes.values(),
             )
     return await get_lead(principal, lead_id)
+
+
+async def insert_service_lead(
+    *, account_id: int, note: str, engineer_id: int, work_order_id: int, at: datetime
+) -> tuple[int, int | None]:
+    """A lead (source service) an engineer raised on a job: for the account's owner, or the pool
+    when it has none; about the account (lead.account), named after its decision maker. No
+    duplicate check: it is about a customer we have, on purpose. Returns (lead id, owner id)."""
+    account = await db.fetchrow(
+        """SELECT a.name, a.name_key, a.phone, a.phone_key, a.owner, a.lat, a.lng, a.industry,
+                  a.district,
+                  (SELECT c.name FROM contact c WHERE c.account = a.id
+                   ORDER BY c.decision_maker DESC, c.id LIMIT 1) AS contact_name
+           FROM account a WHERE a.id = $1""",
+        account_id,
+    )
+    if account is None:
+        raise NotFound("Account not found")
+    owner: int | None = account["owner"]
+    lead_id: int = await db.fetchval(
+        """INSERT INTO lead (name, company, company_key, phone, phone_key, source, notes,
+               industry, district, lat, lng, owner, claimed_at, pooled_at, created_by,
+               created_at, updated_at, account)
+           VALUES ($1, $2, $3, $4, $5, 'service', $6, $7, $8, $9, $10, $11,
+                   CASE WHEN $11::int IS NULL THEN NULL ELSE $13::timestamptz END,
+                   CASE WHEN $11::int IS NULL THEN $13::timestamptz END, $12, $13, $13, $14)
+           RETURNING id""",
+        (account["contact_name"] or account["name"])[:120],
+        account["name"],
+        account["name_key"],
+        account["phone"],
+        account["phone_key"],
+        f"Work order #{work_order_id}: {note}"[:2000],
+        account["industry"],
+        account["district"],
+        account["lat"],
+        account["lng"],
+        owner,
+        engineer_id,
+        at,
+        account_id,
+    )
+    await pool.record(
+        PoolMoveKind.ASSIGNED,
+        lead_id=lead_id,
+        to_owner=owner,
+        actor=engineer_id,
+        reason=f"service: work order #{work_order_id}",
+        at=at,
+    )
+    return lead_id, owner

@@ -46,9 +46,17 @@ class SignatureIn(Input):
     image: Annotated[str, msgspec.Meta(min_length=1, max_length=700_000)]  # a PNG data URL
 
 
+class SalesFlagIn(Input):
+    """What the engineer saw that sales should follow up (an old unit worth replacing, …)."""
+
+    note: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
 class CompleteIn(Input):
     resolution: Text
     parts: Annotated[list[PartUsedIn], msgspec.Meta(max_length=100)] = []
+    # A sales opportunity seen on site: a lead (source service) for the account's owner or the pool.
+    sales_opportunity: SalesFlagIn | None = None
     lat: Lat | None = None
     lng: Lng | None = None
     # The customer's signature: required when the job's contract or product asks for it.

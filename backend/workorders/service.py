@@ -13,6 +13,7 @@ from backend.activity.followups import MAX_CONTENT, record_follow_up
 from backend.activity.tables import Method
 from backend.clock import company_day, now_utc
 from backend.errors import Conflict, Invalid, NotFound
+from backend.integrations.service_loop import flag_sales_opportunity
 from backend.settings import get_settings
 from backend.workorders import offers, proof
 from backend.workorders.events import Event, announce, emit, record_event
@@ -299,12 +300,23 @@ async def complete(principal: Principal, work_order_id: int, data: CompleteIn) -
                 at=now,
                 work_order_id=work_order_id,
             )
+            lead_id = None
+            if data.sales_opportunity is not None:
+                lead_id = await flag_sales_opportunity(
+                    conn,
+                    work_order_id=work_order_id,
+                    account_id=row["account"],
+                    engineer_id=principal.id,
+                    note=data.sales_opportunity.note,
+                    at=now,
+                )
         await emit(
             "completed",
             work_order_id,
             engineer_id=principal.id,
             resolution=data.resolution,
             parts=[{"part_id": p.part_id, "qty": p.qty} for p in data.parts],
+            sales_lead_id=lead_id,
         )
     announce(work_order_id, Status.COMPLETED)
     await offers.drain_queue(now)

@@ -198,7 +198,22 @@ $("complete-form").addEventListener("submit", (event) => {
     $("resolution").focus();
     return;
   }
-  act(job, "complete", { resolution, parts });
+  const body = { resolution, parts };
+  if ($("sales-flag").checked) {
+    const note = $("sales-note").value.trim();
+    if (!note) {
+      showError(error, say("sales.note_missing"));
+      $("sales-note").focus();
+      return;
+    }
+    body.sales_opportunity = { note };
+  }
+  act(job, "complete", body);
+});
+
+// A sales opportunity seen on site becomes a lead for the account's owner (or the pool).
+$("sales-flag").addEventListener("change", () => {
+  $("sales-note-field").hidden = !$("sales-flag").checked;
 });
 
 // --- loading ---------------------------------------------------------------------------------------
