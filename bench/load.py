@@ -278,6 +278,7 @@ async def answering(url: str, w: World, chosen: list[Endpoint]) -> list[Endpoint
     async with httpx.AsyncClient(base_url=url) as http:
         for e in chosen:
             headers = {"Authorization": f"Bearer {w.tokens[e.who]}"} if e.who else {}
+            headers |= {"Content-Type": "application/json"} if e.body else {}
             path = e.path.replace("{id}", str(w.visits[-1]))
             answer = await http.request(e.method, path, headers=headers, content=e.body)
             if answer.is_success:
