@@ -43,6 +43,7 @@ from backend.querystring import reject_unknown_query
 from backend.sales.controllers import LEAD_CONTROLLERS
 from backend.sales.deal_controllers import DEAL_CONTROLLERS
 from backend.sales.recycling import RECYCLE
+from backend.sales.renewals import RENEWALS
 from backend.staff.auth import SessionAuthentication
 from backend.staff.controllers import AuthController, MeController, UserController, ZoneController
 from backend.staff.service import PRUNE_LOGIN_FAILURES
@@ -85,6 +86,7 @@ def periodic_jobs() -> list[Job]:
         RULES_JOB,
         REMINDERS_JOB,
         RECYCLE,
+        RENEWALS,
     ]
 
 

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 from backend.access import SELLERS, Role, allow, current
 from backend.customers import service as customers
 from backend.customers.schemas import AccountOut
-from backend.sales import conversion, leads, pool
+from backend.sales import conversion, leads, pool, pool_settings
 from backend.sales.schemas import (
     AssignIn,
     ConvertIn,
@@ -158,13 +158,13 @@ class PoolController(Controller):
     @get("/settings/pool")
     async def rules(self) -> PoolSettings:
         """The pool's rules (every seller reads them: the PWA shows the caps)."""
-        return await pool.settings()
+        return await pool_settings.settings()
 
     @put("/settings/pool", guards=[allow(Role.ADMIN)])
     async def set_rules(
         self, request: Request[Any, Any, Any], data: JSONBody[PoolSettings]
     ) -> PoolSettings:
-        return await pool.save_settings(current(request), data)
+        return await pool_settings.save_settings(current(request), data)
 
 
 LEAD_CONTROLLERS = [LeadController, AccountPoolController, PoolController]

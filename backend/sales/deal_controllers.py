@@ -1,4 +1,4 @@
-"""HTTP API of the pipeline: stages and opportunities."""
+"""HTTP API of the pipeline and what it closes: stages, opportunities, contracts, payments."""
 
 from __future__ import annotations
 
@@ -7,10 +7,23 @@ from typing import Any
 
 from litestar import Controller, Request, get, patch, post, put
 from litestar.params import FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK
 
 from backend.access import SELLERS, Role, allow, current
-from backend.sales import opportunities, stages
-from backend.sales.schemas import OpportunityIn, OpportunityOut, OpportunityPatch, StageIn, StageOut
+from backend.sales import contracts, opportunities, payments, stages
+from backend.sales.schemas import (
+    ContractIn,
+    ContractOut,
+    OpportunityIn,
+    OpportunityOut,
+    OpportunityPatch,
+    PaymentIn,
+    PaymentOut,
+    ReasonIn,
+    StageIn,
+    StageOut,
+)
+from backend.sales.tables import ContractStatus
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Search, Sort
 
 
@@ -85,4 +98,78 @@ class OpportunityController(Controller):
         return await opportunities.update(current(request), opportunity_id, data)
 
 
-DEAL_CONTROLLERS = [StageController, OpportunityController]
+class ContractController(Controller):
+    path = "/api/contracts"
+    tags = ["sales"]
+    guards = [allow(*SELLERS)]
+
+    @post("")
+    async def create(
+        self, request: Request[Any, Any, Any], data: JSONBody[ContractIn]
+    ) -> ContractOut:
+        """A draft contract; the plan's lines must add up to the amount (else 400)."""
+        return await contracts.create(current(request), data)
+
+    @get("")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        status: FromQuery[ContractStatus | None] = None,
+        account_id: QueryId = None,
+        owner_id: QueryId = None,
+        overdue: FromQuery[bool | None] = None,
+        q: Search = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[ContractOut]:
+        return await contracts.list_contracts(
+            current(request),
+            status=status.value if status else None,
+            account_id=account_id,
+            owner_id=owner_id,
+            overdue=overdue,
+            q=q,
+            limit=limit,
+            offset=offset,
+        )
+
+    @get("/{contract_id:int}")
+    async def show(self, request: Request[Any, Any, Any], contract_id: PathId) -> ContractOut:
+        """With its plan lines (pending, partial, paid; overdue), payments and approvals."""
+        return await contracts.get(current(request), contract_id)
+
+    @post("/{contract_id:int}/submit", status_code=HTTP_200_OK)
+    async def submit(self, request: Request[Any, Any, Any], contract_id: PathId) -> ContractOut:
+        return await contracts.submit(current(request), contract_id)
+
+    @post("/{contract_id:int}/approve", status_code=HTTP_200_OK)
+    async def approve(
+        self, request: Request[Any, Any, Any], contract_id: PathId, data: JSONBody[ReasonIn]
+    ) -> ContractOut:
+        return await contracts.decide(current(request), contract_id, True, data.reason)
+
+    @post("/{contract_id:int}/reject", status_code=HTTP_200_OK)
+    async def reject(
+        self, request: Request[Any, Any, Any], contract_id: PathId, data: JSONBody[ReasonIn]
+    ) -> ContractOut:
+        return await contracts.decide(current(request), contract_id, False, data.reason)
+
+    @post("/{contract_id:int}/complete", status_code=HTTP_200_OK)
+    async def complete(self, request: Request[Any, Any, Any], contract_id: PathId) -> ContractOut:
+        return await contracts.complete(current(request), contract_id)
+
+    @post("/{contract_id:int}/void", status_code=HTTP_200_OK)
+    async def void(
+        self, request: Request[Any, Any, Any], contract_id: PathId, data: JSONBody[ReasonIn]
+    ) -> ContractOut:
+        return await contracts.void(current(request), contract_id, data.reason)
+
+    @post("/{contract_id:int}/payments")
+    async def pay(
+        self, request: Request[Any, Any, Any], contract_id: PathId, data: JSONBody[PaymentIn]
+    ) -> PaymentOut:
+        """A payment received, applied to the plan's lines falling due first."""
+        return await payments.record(current(request), contract_id, data)
+
+
+DEAL_CONTROLLERS = [StageController, OpportunityController, ContractController]

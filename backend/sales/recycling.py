@@ -16,7 +16,8 @@ from backend.activity.tasks import close_rule_tasks, open_task
 from backend.clock import Job
 from backend.customers import ownership
 from backend.push import service as push
-from backend.sales.pool import OPEN_LEAD_SQL, settings
+from backend.sales.pool import OPEN_LEAD_SQL
+from backend.sales.pool_settings import settings
 from backend.sales.schemas import PoolSettings
 from backend.workorders.tables import UNFINISHED, sql_list
 

@@ -23,6 +23,7 @@ JOB_NAMES = [
     "reminder-rules",
     "task-reminders",
     "pool-recycle",
+    "contract-renewals",
 ]
 
 

@@ -46,7 +46,32 @@ async def world(api: AsyncClient, world: World) -> None:
     foreign_deal = await create(
         api, other, "/api/opportunities", {**DEAL, "account_id": world.ids["foreign_account"]}
     )
+    contract = {
+        "title": "Matrix contract",
+        "starts_on": "2026-12-01",
+        "ends_on": "2027-11-30",
+        "amount": "1000",
+        "payment_plan": [{"due_on": "2027-01-31", "amount": "1000"}],
+    }
+    on_own = {**contract, "account_id": world.ids["own_account"]}
+    own_contract = await create(api, rep, "/api/contracts", {**on_own, "number": "M-1"})
+    foreign_contract = await create(
+        api,
+        other,
+        "/api/contracts",
+        {**contract, "number": "M-2", "account_id": world.ids["foreign_account"]},
+    )
+    big = {"amount": "200000", "payment_plan": [{"due_on": "2027-01-31", "amount": "200000"}]}
+    pending = await create(api, rep, "/api/contracts", {**on_own, **big, "number": "M-3"})
+    active = await create(api, rep, "/api/contracts", {**on_own, "number": "M-4"})
+    for made in (pending, active):
+        answer = await api.post(f"/api/contracts/{made['id']}/submit", headers=rep.headers)
+        assert answer.status_code == 200, answer.text
     world.ids.update(
+        own_contract=own_contract["id"],
+        foreign_contract=foreign_contract["id"],
+        pending_contract=pending["id"],
+        active_contract=active["id"],
         own_lead=own["id"],
         foreign_lead=foreign["id"],
         pool_lead=pooled["id"],
@@ -74,6 +99,16 @@ def _rows(method: str, route: str, by_object: dict[str, tuple[int, ...]], body=N
 LEAD = "/api/leads/{lead_id}"
 ACCOUNT = "/api/accounts/{account_id}"
 OPPORTUNITY = "/api/opportunities/{opportunity_id}"
+CONTRACT = "/api/contracts/{contract_id}"
+NEW_CONTRACT = {
+    "number": "M-NEW",
+    "title": "New",
+    "amount": "500",
+    "starts_on": "2026-12-01",
+    "ends_on": "2027-06-30",
+    "payment_plan": [{"due_on": "2027-01-31", "amount": "500"}],
+}
+PAYMENT = {"amount": "100", "received_on": "2026-12-04", "method": "bank_transfer"}
 
 CASES = [
     Case("POST", "/api/leads", (401, 201, 201, 201, 403), {"name": "Matrix Lead"}),
@@ -156,4 +191,34 @@ CASES = [
     Case("GET", "/api/opportunities", EVERY_SELLER),
     *_rows("GET", OPPORTUNITY, {"own": EVERY_SELLER, "foreign": NOT_HIS}),
     *_rows("PATCH", OPPORTUNITY, {"own": EVERY_SELLER, "foreign": NOT_HIS}, {"next_step": "demo"}),
+    Case(
+        "POST",
+        "/api/contracts",
+        (401, 201, 201, 201, 403),
+        {**NEW_CONTRACT, "account_id": "{own_account}"},
+    ),
+    Case(
+        "POST",
+        "/api/contracts",
+        (401, 201, 201, 404, 403),
+        {**NEW_CONTRACT, "account_id": "{foreign_account}"},
+    ),
+    Case("GET", "/api/contracts", EVERY_SELLER),
+    *_rows("GET", CONTRACT, {"own": EVERY_SELLER, "foreign": NOT_HIS}),
+    *_rows("POST", CONTRACT + "/submit", {"own": EVERY_SELLER, "foreign": NOT_HIS}),
+    *_rows("POST", CONTRACT + "/approve", {"pending": MANAGERS_ONLY}, {}),
+    *_rows("POST", CONTRACT + "/reject", {"pending": MANAGERS_ONLY}, {"reason": "too cheap"}),
+    *_rows("POST", CONTRACT + "/complete", {"active": (401, 409, 409, 409, 403)}),
+    *_rows(
+        "POST",
+        CONTRACT + "/void",
+        {"own": EVERY_SELLER, "foreign": NOT_HIS, "active": MANAGERS_ONLY},
+        {"reason": "duplicate"},
+    ),
+    *_rows(
+        "POST",
+        CONTRACT + "/payments",
+        {"active": (401, 201, 201, 201, 403), "foreign": (401, 409, 409, 404, 403)},
+        PAYMENT,
+    ),
 ]

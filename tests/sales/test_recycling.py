@@ -3,7 +3,7 @@ warn_days before (a task), the exemptions, leads too. Time is moved in the data,
 
 from __future__ import annotations
 
-from backend import clock, db
+from backend import clock, db, tasks
 from backend.sales.recycling import RECYCLE
 from tests.sales.permissions import POOL_RULES
 from tests.support.commands import fieldline
@@ -83,6 +83,7 @@ async def test_the_owner_is_warned_once_with_a_task_before(api):
     assert task["assignee"] == rep.id
     assert task["rule"] == "pool_recycle"
     assert "0 warned" in (await run()).split(";")[0]  # once per quiet stretch
+    await tasks.drain()  # the owner's push
     assert await owner_of(acc["id"]) == rep.id
     await quiet_for(acc["id"], 16)
     await run()
