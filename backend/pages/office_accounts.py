@@ -1,15 +1,16 @@
 """Back-office pages of accounts: the list (search, filters, order, paging), a new account with
-the duplicate warning, and an account's page (facts, contacts, devices, its work)."""
+the duplicate warning, and an account's page (facts, contacts, devices, its work, its timeline)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from backend.access import Role
+from backend.activity.timeline import account_timeline
 from backend.customers import devices
 from backend.customers import service as customers
 from backend.customers.tables import Grade
@@ -23,6 +24,11 @@ async def owners() -> list[tuple[int, str]]:
     """Who may own an account, as choices: the active reps."""
     reps = await staff.list_users(Role.REP, None, True, 200, 0)
     return [(rep.id, rep.name) for rep in reps.items]
+
+
+TIMELINE_PAGE = 30
+# The timeline's cursor (its `next`): the older items.
+Before = Annotated[str | None, QueryParameter(max_length=200)]
 
 
 class AccountPages(Controller):
@@ -67,10 +73,14 @@ class AccountPages(Controller):
         return frame.render(request, "accounts", "office/account_new.html", context)
 
     @get("/{account_id:int}")
-    async def show(self, request: Request[Any, Any, Any], account_id: PathId) -> Template:
+    async def show(
+        self, request: Request[Any, Any, Any], account_id: PathId, before: Before = None
+    ) -> Template:
         principal = frame.office_principal(request, "accounts")
         account = await customers.get_account(principal, account_id)
         context = {
+            "timeline": await account_timeline(principal, account_id, before, TIMELINE_PAGE),
+            "older_than": before,
             "account": account,
             "contacts": await customers.list_contacts(principal, account_id),
             "devices": await devices.list_devices(
