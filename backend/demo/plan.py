@@ -15,6 +15,7 @@ from backend.customers.dedupe import normalise_name, normalise_phone
 from backend.customers.devices import warranty_end
 from backend.demo import names
 from backend.demo.history import build_history
+from backend.demo.sales import ACCOUNT_EXTRA, SALES_TABLES, build_sales
 
 EMAIL_DOMAIN = "fieldline.test"
 SHANGHAI = timezone(timedelta(hours=8))
@@ -40,7 +41,8 @@ TABLES: tuple[tuple[str, str, tuple[str, ...], dict[int, str]], ...] = (
     ("products", "product", ("sku", "name", "category", "required_skill", "warranty_months"), {}),
     ("parts", "part", ("sku", "name", "price"), {}),
     ("accounts", "account", ("name", "name_key", "phone", "phone_key", "grade", "vip", "owner",
-                             "address", "lat", "lng", "source", "last_contacted_at"),
+                             "address", "lat", "lng", "source", "last_contacted_at",
+                             *ACCOUNT_EXTRA),
      {6: "users"}),
     ("contacts", "contact", ("account", "name", "title", "phone", "email", "decision_maker"),
      {0: "accounts"}),
@@ -66,6 +68,7 @@ TABLES: tuple[tuple[str, str, tuple[str, ...], dict[int, str]], ...] = (
                          "checkout_at", "notes", "outcome", "next_step", "created_at"),
      {0: "users", 1: "accounts"}),
     ("pings", "location_ping", ("user", "at", "lat", "lng", "accuracy"), {0: "users"}),
+    *SALES_TABLES,  # backend/demo/sales.py
 )
 # fmt: on
 NO_PROFILE = ((), None, None, "off_duty", None, None, None)  # users other than engineers
@@ -366,4 +369,5 @@ def build_plan(
     plan["devices"] = [(*row, None) for row in b.devices(devices, plan["accounts"], kinds)]
     plan["stock"] = b.stock(vans)
     build_history(b.rng, now, plan)
+    build_sales(b, plan, leads=accounts * 4 // 5, opportunities=accounts * 3 // 5)
     return plan
