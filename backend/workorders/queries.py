@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +28,7 @@ from backend.workorders.schemas import (
     WorkOrderOut,
 )
 from backend.workorders.sla import sla_state
-from backend.workorders.tables import Status
+from backend.workorders.tables import TAKEN, Source, Status
 
 WORK_ORDER_SELECT = """
 SELECT w.*, d.serial, p.name AS product_name, u.name AS engineer_name
@@ -262,16 +263,36 @@ def mask_name(name: str | None) -> str | None:
     return name[0] + "*" * (len(name) - 1)
 
 
+def mask_staff_name(name: str | None) -> str | None:
+    """What a customer learns of the engineer: 何子涵 → 何**, Wang Xiaoming → Wang X.
+
+    A name of Latin words keeps the first and the initial of the last; any other name keeps
+    its first character (the family name in Chinese) and hides the rest.
+    """
+    if not name or not name.strip():
+        return None
+    words = name.split()
+    if all(w.isascii() or unicodedata.name(w[0], "").startswith("LATIN") for w in words):
+        return words[0] if len(words) == 1 else f"{words[0]} {words[-1][0]}."
+    return mask_name("".join(words))
+
+
+# The engineer is named to the customer once he has taken the job on, never while only offered
+# (he may decline) and never for a job cancelled before.
+NAMED_TO_CUSTOMER = TAKEN | {Status.COMPLETED, Status.RATED}
+
+
 async def public_request(row: asyncpg.Record, with_timeline: bool) -> PublicRequest:
-    first_name = row["engineer_name"].split()[0] if row["engineer_name"] else None
+    named = row["status"] in NAMED_TO_CUSTOMER
     request = PublicRequest(
         id=row["id"],
         status=row["status"],
-        description=row["description"],
+        # Only what the customer wrote: a staff or plan job's text is the company's own notes.
+        description=row["description"] if row["source"] == Source.QR else None,
         reporter_name=mask_name(row["reporter_name"]),
         reporter_phone=mask_phone(row["reporter_phone"]),
         created_at=row["created_at"],
-        engineer_name=first_name,
+        engineer_name=mask_staff_name(row["engineer_name"]) if named else None,
     )
     if with_timeline:
         # Customers see what happened and when, not who on the staff did it or where.

@@ -237,11 +237,11 @@ class PublicDevice(msgspec.Struct):
 class PublicRequest(msgspec.Struct):
     id: int
     status: Status
-    description: str
+    description: str | None  # only a request the customer filed shows its text
     reporter_name: str | None
     reporter_phone: str | None  # masked: never the whole number
     created_at: datetime
-    engineer_name: str | None = None
+    engineer_name: str | None = None  # masked (何**, Wang X.) and only once accepted
     timeline: list[EventOut] = []
     rating: RatingOut | None = None
 
