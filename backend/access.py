@@ -232,9 +232,19 @@ def check_visit_plan(principal: Principal, rep_id: int, account_owner_id: int | 
     check_account_read(principal, account_owner_id)
 
 
-def check_visit(principal: Principal, rep_id: int) -> None:
-    """Check-in and check-out are the visit's own rep's: a position others cannot vouch for."""
+def visit_shows_account(principal: Principal, account_owner_id: int | None) -> bool:
+    """A visit shows its account's address and position to whoever may read the account. A rep
+    whose account was moved to another rep keeps his past visits as history without them."""
+    return principal.is_manager or account_owner_id in (None, principal.id)
+
+
+def check_visit(principal: Principal, rep_id: int, account_owner_id: int | None) -> None:
+    """Check-in and check-out are the visit's own rep's (a position others cannot vouch for),
+    and only while the account is still his or in the pool: an old visit on an account moved to
+    another rep must not mark it contacted (the rep sees the visit, so 403, not 404)."""
     if principal.role == Role.REP and principal.id == rep_id:
+        if account_owner_id not in (None, principal.id):
+            raise Forbidden("The account has moved to another rep: this visit is history now")
         return
     if principal.role == Role.REP:
         raise NotFound("Visit not found")

@@ -17,6 +17,7 @@ from backend.access import (
     check_visit,
     check_visit_plan,
     check_visit_read,
+    visit_shows_account,
     visit_visibility,
 )
 from backend.activity.followups import record_follow_up
@@ -154,7 +155,8 @@ async def day_route(principal: Principal, user_id: int, day: date | None) -> Rou
 
 VISIT_SELECT = """
 SELECT v.id, v.rep AS rep_id, u.name AS rep_name, v.account AS account_id,
-       a.name AS account_name, a.address, a.lat, a.lng, a.grade, v.planned_at,
+       a.name AS account_name, a.address, a.lat, a.lng, a.grade, a.owner AS account_owner,
+       v.planned_at,
        v.checkin_at, v.checkin_lat, v.checkin_lng, v.checkin_accuracy,
        v.checkin_distance_m AS distance_m, v.on_site, v.checkout_at, v.notes, v.outcome,
        v.next_step, v.created_at,
@@ -164,15 +166,19 @@ SELECT v.id, v.rep AS rep_id, u.name AS rep_name, v.account AS account_id,
 FROM visit v JOIN account a ON a.id = v.account JOIN app_user u ON u.id = v.rep"""
 
 
-def _visit_out(row: asyncpg.Record) -> VisitOut:
-    return from_row(VisitOut, row)
+def _visit_out(row: asyncpg.Record, principal: Principal | None = None) -> VisitOut:
+    """The visit as principal sees it: without the account's address and position when he may
+    no longer read the account (access.visit_shows_account)."""
+    if principal is None or visit_shows_account(principal, row["account_owner"]):
+        return from_row(VisitOut, row)
+    return from_row(VisitOut, row, address=None, lat=None, lng=None)
 
 
-async def _visit(visit_id: int) -> VisitOut:
+async def _visit(visit_id: int, principal: Principal | None = None) -> VisitOut:
     row = await db.fetchrow(f"{VISIT_SELECT} WHERE v.id = $1", visit_id)
     if row is None:
         raise NotFound("Visit not found")
-    return _visit_out(row)
+    return _visit_out(row, principal)
 
 
 async def _conflict(detail: str, visit_id: int) -> Conflict:
@@ -237,24 +243,25 @@ async def list_visits(
     rows, total = await db.fetch_page(
         VISIT_SELECT, " AND ".join(where), args, "v.planned_at, v.id", limit, offset
     )
-    return Page(items=[_visit_out(r) for r in rows], total=total, limit=limit, offset=offset)
+    items = [_visit_out(r, principal) for r in rows]
+    return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 async def get_visit(principal: Principal, visit_id: int) -> VisitOut:
-    visit = await _visit(visit_id)
+    visit = await _visit(visit_id, principal)
     check_visit_read(principal, visit.rep_id)
     return visit
 
 
 async def _lock_visit(principal: Principal, visit_id: int) -> Any:
     row = await db.fetchrow(
-        """SELECT v.rep, v.account, v.checkin_at, v.checkout_at, a.lat, a.lng
+        """SELECT v.rep, v.account, v.checkin_at, v.checkout_at, a.lat, a.lng, a.owner
            FROM visit v JOIN account a ON a.id = v.account WHERE v.id = $1 FOR UPDATE OF v""",
         visit_id,
     )
     if row is None:
         raise NotFound("Visit not found")
-    check_visit(principal, row["rep"])
+    check_visit(principal, row["rep"], row["owner"])
     return row
 
 

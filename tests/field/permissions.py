@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
-from tests.support.factories import Staff, create
+from tests.support.factories import Staff, account, create
 from tests.support.matrix import Case, World
 
 ROUTE = "/api/users/{user_id}/route"
@@ -83,6 +83,23 @@ CASES = [
         {"outcome": "order"},
         route=VISIT + "/check-out",
     ),
+    # The rep's visits on an account since moved to the other rep: history he still reads
+    # (without the account's address and position), never a check-in or -out any more.
+    Case("GET", "/api/visits/{moved_visit}", (401, 200, 200, 200, 403), route=VISIT),
+    Case(
+        "POST",
+        "/api/visits/{moved_visit}/check-in",
+        (401, 403, 403, 403, 403),
+        SHANGHAI,
+        route=VISIT + "/check-in",
+    ),
+    Case(
+        "POST",
+        "/api/visits/{moved_checked_in_visit}/check-out",
+        (401, 403, 403, 403, 403),
+        {"outcome": "order"},
+        route=VISIT + "/check-out",
+    ),
 ]
 
 
@@ -105,3 +122,18 @@ async def world(api: AsyncClient, w: World) -> None:
     )
     assert response.status_code == 200, response.text
     w.ids["checked_in_visit"] = checked_in
+    # An account of the rep's with a planned and a checked-in visit, then moved to the other rep.
+    moving = await account(api, w.people["admin"], owner_id=rep.id, lat=31.2304, lng=121.4737)
+    w.ids["moved_visit"] = await _visit(api, rep, moving["id"], now)
+    moved_in = await _visit(api, rep, moving["id"], now)
+    response = await api.post(
+        f"/api/visits/{moved_in}/check-in", json=SHANGHAI, headers=rep.headers
+    )
+    assert response.status_code == 200, response.text
+    w.ids["moved_checked_in_visit"] = moved_in
+    response = await api.patch(
+        f"/api/accounts/{moving['id']}",
+        json={"owner_id": w.people["other_rep"].id},
+        headers=w.people["admin"].headers,
+    )
+    assert response.status_code == 200, response.text
