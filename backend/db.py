@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 
+from backend.errors import DatabaseUnavailable
 from backend.settings import get_settings
 
 os.environ.setdefault("PICCOLO_CONF", "backend.piccolo_conf")
@@ -128,7 +129,7 @@ async def connection() -> AsyncIterator[Any]:
             yield conn
         return
     if engine.pool is None:
-        raise RuntimeError("the connection pool is not open")
+        raise DatabaseUnavailable("the connection pool is not open")
     async with engine.pool.acquire() as conn:
         yield conn
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 from typing import Any
 
+import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -53,6 +55,35 @@ class TooManyRequests(DomainError):
         self.retry_after = retry_after
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached now (no pool, or the pool's server is gone)."""
+
+
+# What a database outage looks like from here: no pool; the server refusing, restarting or
+# dropping connections (SQLSTATE classes 08 and 57P, too many clients); the socket failing.
+OUTAGE: tuple[type[BaseException], ...] = (
+    DatabaseUnavailable,
+    ConnectionError,  # refused, reset, aborted
+    TimeoutError,
+    socket.gaierror,  # the database's host name does not resolve
+    asyncpg.PostgresConnectionError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+)
+# Seconds a client should wait before trying again during an outage.
+OUTAGE_RETRY_AFTER = 5
+
+
+def is_outage(exc: BaseException) -> bool:
+    if isinstance(exc, OUTAGE):
+        return True
+    # asyncpg's pool, closed under a request: an InterfaceError naming it.
+    return isinstance(exc, asyncpg.InterfaceError) and "pool is clos" in str(exc)
+
+
 def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     headers = {}
     if isinstance(exc, TooManyRequests):
@@ -66,23 +97,28 @@ _AT_PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 _NAMED_FIELD = re.compile(r"field `(?P<name>[^`]+)`")
 
 
+def field_of(message: str, parent: str = "") -> tuple[str, str]:
+    """msgspec's "Expected `int`, got `str` - at `$.items[0].qty`" → ("items[0].qty", "Expected
+    `int`, got `str`"); a missing or unknown field is named inside its parent."""
+    at = _AT_PATH.search(message)
+    path = at.group("path") if at else ""
+    if at:
+        message = message[: at.start()]
+    path = path or parent
+    named = _NAMED_FIELD.search(message)  # "missing required field `x`", "unknown field `x`"
+    if named:
+        return (f"{path}.{named.group('name')}" if path else named.group("name")), message
+    return path or "body", message
+
+
 def _field_errors(exc: ValidationException) -> list[dict[str, str]]:
     """Litestar's validation extras, reshaped to [{field, message}] naming the offending field."""
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
-        message = str(item.get("message", "invalid value"))
-        at = _AT_PATH.search(message)
-        path = at.group("path") if at else ""
-        if at:
-            message = message[: at.start()]
-        named = _NAMED_FIELD.search(message)  # "missing required field `x`", "unknown field `x`"
         key = str(item.get("key") or "")
         # For a nested object Litestar puts the parent's path in "key" and drops the " - at".
-        parent = path or (key if key not in ("", "data") else "")
-        if named:
-            field = f"{parent}.{named.group('name')}" if parent else named.group("name")
-        else:
-            field = parent or "body"
+        parent = key if key not in ("", "data") else ""
+        field, message = field_of(str(item.get("message", "invalid value")), parent)
         errors.append({"field": field, "message": message})
     if not errors:
         errors.append({"field": "body", "message": str(exc.detail)})
@@ -100,7 +136,18 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     return Response(body, status_code=exc.status_code, headers=exc.headers)
 
 
+def outage_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+    return Response(
+        {"detail": "The service is briefly unavailable (database); try again shortly"},
+        status_code=503,
+        headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
+    )
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if is_outage(exc):
+        return outage_handler(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return Response({"detail": "Internal server error"}, status_code=HTTP_500_INTERNAL_SERVER_ERROR)
 
@@ -109,5 +156,15 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
+    DatabaseUnavailable: outage_handler,
+    ConnectionError: outage_handler,
+    TimeoutError: outage_handler,
+    socket.gaierror: outage_handler,
+    asyncpg.PostgresConnectionError: outage_handler,
+    asyncpg.ConnectionDoesNotExistError: outage_handler,
+    asyncpg.CannotConnectNowError: outage_handler,
+    asyncpg.AdminShutdownError: outage_handler,
+    asyncpg.CrashShutdownError: outage_handler,
+    asyncpg.TooManyConnectionsError: outage_handler,
     Exception: internal_error_handler,
 }

@@ -1,9 +1,12 @@
 """Generic input checks every request passes before a handler sees it: no NUL byte and no lone
-surrogate in any text (body, path, query), JSON no deeper than a limit, derived keys bounded.
+surrogate in any text (body, path, query), JSON no deeper than a limit, numbers that fit, strict
+types, derived keys bounded.
 
 PostgreSQL refuses a NUL in text and asyncpg cannot encode a lone surrogate: both were 500s from
 any client (issue 10). A JSON body nested a thousand deep made the decoder recurse to a 500 too.
-Here each is a 400 naming the field, the one error shape of backend/errors.py.
+Litestar converts a body loosely ("vip": 0 became false, "lat": "1" a number) and JSON's 1e-400
+silently became 0: a body is checked strictly against its schema first. Here each is a 400
+naming the field, the one error shape of backend/errors.py.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import msgspec
 from litestar import Request
 from litestar.datastructures import State
-from litestar.serialization import decode_json
+from litestar.exceptions import SerializationException
 from litestar.types import Empty
 
-from backend.errors import Invalid
+from backend.errors import Invalid, field_of
 
 # No request body of ours nests past a handful of levels (complete → parts → item); 32 is ample.
 MAX_JSON_DEPTH = 32
@@ -54,10 +58,28 @@ def text_problem(text: str) -> str | None:
     return None
 
 
-def bad_texts(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """(field, problem) for every string of a decoded JSON value (keys too) that cannot be stored;
-    the field is the dotted path (items.0.serial_in)."""
-    if isinstance(value, str):
+class OutOfRange(float):
+    """A JSON number a float cannot hold: 1e400 (infinite) or 1e-400 (would silently be 0)."""
+
+
+def _number(text: str) -> float:
+    """msgspec's hook for every JSON number with a fraction or exponent."""
+    value = float(text)
+    mantissa = text.lower().split("e")[0]
+    if value in (float("inf"), float("-inf")) or (value == 0 and mantissa.strip("-+0.")):
+        return OutOfRange(0.0)
+    return value
+
+
+_decoder = msgspec.json.Decoder(float_hook=_number)
+
+
+def bad_values(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(field, problem) for every string of a decoded JSON value (keys too) that cannot be stored
+    and every number out of range; the field is its path (items[0].serial_in)."""
+    if isinstance(value, OutOfRange):
+        yield path or "body", "number out of range (too large or too small to store)"
+    elif isinstance(value, str):
         problem = text_problem(value)
         if problem:
             yield path or "body", problem
@@ -68,15 +90,25 @@ def bad_texts(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             if problem:
                 yield path or "body", f"a field name {problem}"
                 continue
-            yield from bad_texts(item, where)
+            yield from bad_values(item, where)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from bad_texts(item, f"{path}.{index}" if path else str(index))
+            yield from bad_values(item, f"{path}[{index}]")
 
 
 def check_json(value: Any) -> None:
-    for field, problem in bad_texts(value):
+    for field, problem in bad_values(value):
         raise Invalid(field, problem)
+
+
+def check_types(value: Any, schema: Any) -> None:
+    """The decoded body against its schema with no coercion: "vip": 0 is not a bool, "lat": "1"
+    not a number (Litestar's own conversion, which follows, is lenient for query strings)."""
+    try:
+        msgspec.convert(value, type=schema, strict=True)
+    except msgspec.ValidationError as exc:
+        field, message = field_of(str(exc))
+        raise Invalid(field, message) from exc
 
 
 class CheckedRequest(Request[Any, Any, State]):
@@ -86,10 +118,14 @@ class CheckedRequest(Request[Any, Any, State]):
         if self._json is Empty and self._connection_state.json is Empty:
             body = await self.body()
             check_depth(body)
-            decoded = decode_json(
-                body or b"null", type_decoders=self.route_handler.resolve_type_decoders()
-            )
+            try:
+                decoded = _decoder.decode(body or b"null")
+            except msgspec.DecodeError as exc:
+                raise SerializationException(str(exc)) from exc
             check_json(decoded)
+            data = self.route_handler.parsed_fn_signature.parameters.get("data")
+            if data is not None:
+                check_types(decoded, data.annotation)
             self._json = self._connection_state.json = decoded
         return await super().json()
 

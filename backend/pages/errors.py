@@ -16,7 +16,7 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.response import Redirect
 
 from backend.errors import EXCEPTION_HANDLERS as API_HANDLERS
-from backend.errors import DomainError, internal_error_handler
+from backend.errors import DomainError, internal_error_handler, is_outage
 from backend.pages import i18n
 
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
@@ -35,6 +35,8 @@ def _sign_in(request: Request[Any, Any, Any]) -> Redirect:
 
 
 def _status_and_fields(exc: Exception) -> tuple[int, list[str]]:
+    if is_outage(exc):
+        return 503, []
     if isinstance(exc, DomainError):
         errors = exc.extra.get("errors") or []
         return exc.status_code, [str(e["field"]) for e in errors]
