@@ -33,6 +33,8 @@ STORES: dict[str, tuple[str, dict[str, str | None]]] = {
     "workorders.SignatureIn": ("work_order", {"name": "signer_name", "image": None}),
     "workorders.PauseIn": ("work_order_pause", {}),
     "workorders.DeclineIn": ("work_order_event", {}),
+    # An engineer's sales flag becomes a service lead's notes (cut to the column there).
+    "workorders.SalesFlagIn": ("lead", {"note": "notes"}),
     "workorders.RatingIn": ("rating", {}),
     "workorders.DutyIn": ("app_user", {"status": "duty_status"}),
     "workorders.CancelIn": ("work_order_event", {"reason": "note"}),
