@@ -1,6 +1,6 @@
 """The account's 360° timeline: follow-ups, visits, leads converted into it, opportunity stage
-changes, contracts and payments, work orders and their events, ratings, pool moves and tasks
-done — newest first, in one SQL statement.
+changes, contracts and payments, work orders and their events, photos and ratings, pool moves
+and tasks done — newest first, in one SQL statement.
 
 Each kind is a branch of a UNION ALL that reads its own index newest first and stops at the
 page's size (a per-kind limit), so a page costs the same on the first day and after years; the
@@ -99,6 +99,16 @@ SELECT r.at, r.id::bigint AS id, NULL::text AS actor,
 FROM work_order w JOIN rating r ON r.work_order = w.id
 WHERE w.account = $1 AND $7 AND {after}
 ORDER BY r.at DESC, r.id DESC""",
+    "photo": """
+SELECT ph.created_at AS at, ph.id::bigint AS id, u.name AS actor,
+       '#' || w.id || ' photo (' || ph.stage || ')' AS summary, 'work_order' AS ref_type,
+       w.id AS ref_id,
+       json_build_object('stage', ph.stage,
+                         'url', '/api/work-orders/' || w.id || '/photos/' || ph.id) AS data
+FROM work_order w JOIN work_order_photo ph ON ph.work_order = w.id
+LEFT JOIN app_user u ON u.id = ph.taken_by
+WHERE w.account = $1 AND $7 AND {after}
+ORDER BY ph.created_at DESC, ph.id DESC""",
     "pool_move": """
 SELECT pm.at, pm.id AS id, u.name AS actor,
        pm.kind || COALESCE(': ' || pm.reason, '') AS summary, 'account' AS ref_type,
@@ -126,6 +136,7 @@ ID = {
     "payment": "p.id",
     "work_order": "e.id",
     "rating": "r.id",
+    "photo": "ph.id",
     "pool_move": "pm.id",
     "task": "t.id",
 }
@@ -137,6 +148,7 @@ AT_COLUMN = {
     "payment": "p.created_at",
     "work_order": "e.at",
     "rating": "r.at",
+    "photo": "ph.created_at",
     "pool_move": "pm.at",
     "task": "t.done_at",
     **AT,

@@ -86,6 +86,12 @@ async def test_every_kind_newest_first(api):
     )
     await api.post(f"/api/tasks/{task['id']}/done", headers=rep.headers)
 
+    await db.execute(
+        """INSERT INTO work_order_photo (work_order, stage, content_type, width, height, data)
+           VALUES ($1, 'after', 'image/png', 1, 1, '\\x00')""",
+        job,
+    )
+
     items = await everything(api, w.supervisor, site)
     kinds = {i["kind"] for i in items}
     assert kinds == {
@@ -97,6 +103,7 @@ async def test_every_kind_newest_first(api):
         "payment",
         "work_order",
         "rating",
+        "photo",
         "pool_move",
         "task",
     }
@@ -116,7 +123,9 @@ async def test_every_kind_newest_first(api):
 
     # The rep sees what he may see of each object: no work orders or ratings.
     his = {i["kind"] for i in await everything(api, rep, site)}
-    assert his == kinds - {"work_order", "rating"}
+    assert his == kinds - {"work_order", "rating", "photo"}
+    [photo] = [i for i in items if i["kind"] == "photo"]
+    assert photo["data"]["url"].startswith(f"/api/work-orders/{job}/photos/")
 
 
 async def test_paging_across_equal_timestamps(api):
