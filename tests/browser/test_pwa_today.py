@@ -68,6 +68,39 @@ async def test_rep_ticks_off_todays_tasks(api, server):
         assert not await _done(mine)
 
 
+async def _follow_ups(account_id: int) -> list[tuple[str, str]]:
+    rows = await db.fetch(
+        "SELECT method, content FROM follow_up WHERE account = $1 ORDER BY id", account_id
+    )
+    return [(r["method"], r["content"]) for r in rows]
+
+
+async def test_rep_records_a_follow_up_on_what_he_claimed(api, server):
+    rep, _, _ = await _day(api)
+    claimed = await db.fetchval("SELECT id FROM account WHERE name = 'Jinqiao Logistics'")
+    async with phone(server) as (_, page):
+        await sign_in(page, server, rep, "/rep")
+        await page.goto(f"{server}/rep/today")
+        item = page.locator("#todo-unfollowed > li")
+        await expect(item).to_contain_text("Jinqiao Logistics")
+        await item.get_by_text("Record a follow-up").click()
+        await item.get_by_role("button", name="Save the follow-up").click()
+        await expect(item.get_by_role("alert")).to_have_text("Write what was said.")
+        await item.get_by_label("How").select_option("message")
+        await item.get_by_label("What was said").fill("WeChat: sent the price list")
+        await item.get_by_label("Next contact (optional)").fill(
+            (clock.now_utc() + timedelta(days=3)).astimezone().strftime("%Y-%m-%dT10:00")
+        )
+        await item.get_by_role("button", name="Save the follow-up").click()
+        await expect(page.locator("#todo-unfollowed > li")).to_have_count(0)
+        await eventually(lambda: _follow_ups(claimed), [("message", "WeChat: sent the price list")])
+        await until_synced(page)
+    rule = await db.fetchval(
+        "SELECT rule FROM task WHERE account = $1 AND done_at IS NULL", claimed
+    )
+    assert rule == "next_contact"
+
+
 async def test_the_list_in_chinese(api, server):
     rep, _, _ = await _day(api)
     async with phone(server, locale="zh-CN") as (_, page):
