@@ -17,6 +17,7 @@ from backend.boards.service import satisfaction_board
 from backend.pages import frame
 from backend.pages.office_accounts import ACCOUNT_PAGES
 from backend.pages.office_devices import DEVICE_PAGES
+from backend.pages.office_users import USER_PAGES
 from backend.pages.office_workorders import WORK_ORDER_PAGES
 from backend.pages.staff_app import home_of
 
@@ -53,4 +54,5 @@ OFFICE_PAGES: list[ControllerRouterHandler] = [
     *ACCOUNT_PAGES,
     *DEVICE_PAGES,
     *WORK_ORDER_PAGES,
+    *USER_PAGES,
 ]

@@ -1,0 +1,89 @@
+"""The admin's desktop journey in Chromium: create an engineer with a home base picked on the map
+(errors beside the fields first, nothing typed lost), then draw a zone on the map; and the admin
+pages in both languages at 1280 px, screenshotted into pytest's tmp_path for a person to look at."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.browser.test_office import LAYOUT_PROBLEMS, NOT_WORDS, UNTRANSLATED, WAIT, desktop
+from tests.support.factories import Staff, team
+
+PEOPLE = re.compile(r"^(Admin|Supervisor|Rep|Engineer) \d+$")  # the factories' names: data
+
+
+async def _click_map(page: Page, selector: str, fx: float, fy: float) -> None:
+    """A click at a fraction (fx, fy) of the map's box."""
+    box = await page.locator(selector).bounding_box()
+    assert box is not None
+    await page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+
+
+async def test_an_admin_creates_an_engineer_with_a_home_base_on_the_map(api, server):
+    people = await team(api)
+    async with desktop(server, people["admin"]) as page:
+        await page.goto(f"{server}/users/new")
+        await page.get_by_label("Name").fill("Wang Lei")
+        await page.get_by_label("Password").fill("short")
+        await page.get_by_label("Skills").fill("hvac, electrical")
+        await _click_map(page, "#home-map", 0.5, 0.5)
+        lat = page.get_by_label("Latitude")
+        await expect(lat).not_to_have_value("")
+        assert abs(float(await lat.input_value()) - 31.23) < 0.2  # the map opens on Shanghai
+        await expect(page.locator("#home-map .place-pin")).to_have_count(1)
+
+        # The schema names the first field it refuses; it shows beside it, nothing is lost.
+        await page.get_by_role("button", name="Create user").click()
+        await expect(page.locator('[data-error-for="password"]')).to_be_visible()
+        assert await page.get_by_label("Skills").input_value() == "hvac, electrical"
+
+        await page.get_by_label("Password").fill("long-enough-1")
+        await page.get_by_role("button", name="Create user").click()
+        await expect(page.locator('[data-error-for="email"]')).to_be_visible()
+        await expect(page.locator('[data-error-for="password"]')).to_be_hidden()
+
+        await page.get_by_label("Email").fill("wang.lei@example.test")
+        await page.get_by_role("button", name="Create user").click()
+        await expect(page).to_have_url(re.compile(r"/users/\d+$"), timeout=WAIT)
+        user_id = int(page.url.rsplit("/", 1)[1])
+        await expect(page.locator("#home-map .place-pin")).to_have_count(1)
+
+    made = (await api.get(f"/api/users/{user_id}", headers=people["admin"].headers)).json()
+    assert (made["role"], made["skills"]) == ("engineer", ["hvac", "electrical"])
+    assert made["home_lat"] == pytest.approx(31.23, abs=0.2)
+    assert made["home_lng"] == pytest.approx(121.47, abs=0.3)
+
+
+async def _admin_paths(api: Any) -> tuple[Staff, list[str]]:
+    people = await team(api)
+    return people["admin"], [
+        "/users",
+        "/users/new",
+        f"/users/{people['engineer'].id}",
+    ]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+async def test_admin_pages_render_in_both_languages_at_1280(api, server, locale, tmp_path: Path):
+    admin, paths = await _admin_paths(api)
+    async with desktop(server, admin, width=1280, locale=locale) as page:
+        for path in paths:
+            response = await page.goto(f"{server}{path}")
+            assert response is not None, path
+            assert response.status == 200, path
+            await page.wait_for_load_state("networkidle")
+            name = re.sub(r"\W+", "-", path.strip("/")) or "home"
+            await page.screenshot(path=tmp_path / f"{locale}-{name}.png", full_page=True)
+            assert await page.evaluate(LAYOUT_PROBLEMS) == [], path
+            if locale == "zh-CN":
+                english = [
+                    t
+                    for t in await page.evaluate(UNTRANSLATED)
+                    if not NOT_WORDS.match(t) and not PEOPLE.match(t)
+                ]
+                assert english == [], path
