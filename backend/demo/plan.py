@@ -14,6 +14,7 @@ from typing import Any
 from backend.customers.dedupe import normalise_name, normalise_phone
 from backend.customers.devices import warranty_end
 from backend.demo import names
+from backend.demo.activity import ACTIVITY_TABLES, build_activity
 from backend.demo.history import build_history
 from backend.demo.sales import ACCOUNT_EXTRA, SALES_TABLES, build_sales
 
@@ -69,6 +70,7 @@ TABLES: tuple[tuple[str, str, tuple[str, ...], dict[int, str]], ...] = (
      {0: "users", 1: "accounts"}),
     ("pings", "location_ping", ("user", "at", "lat", "lng", "accuracy"), {0: "users"}),
     *SALES_TABLES,  # backend/demo/sales.py
+    *ACTIVITY_TABLES,  # backend/demo/activity.py
 )
 # fmt: on
 NO_PROFILE = ((), None, None, "off_duty", None, None, None)  # users other than engineers
@@ -370,4 +372,5 @@ def build_plan(
     plan["stock"] = b.stock(vans)
     build_history(b.rng, now, plan)
     build_sales(b, plan, leads=accounts * 4 // 5, opportunities=accounts * 3 // 5)
+    build_activity(plan, now)
     return plan
