@@ -88,6 +88,21 @@ class RepApp(Controller):
         """The rep's accounts with grade and last contact."""
         return _shell(request, Role.REP, "app/accounts.html", page="accounts")
 
+    @get("/rep/leads")
+    async def leads(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """The rep's leads: add one (a duplicate is named), search, convert."""
+        return _shell(request, Role.REP, "app/leads.html", page="leads")
+
+    @get("/rep/pool")
+    async def pool(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """The public pool: why and since when, claims with the day's cap shown."""
+        return _shell(request, Role.REP, "app/pool.html", page="pool")
+
+    @get("/rep/pipeline")
+    async def pipeline(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """His open opportunities by stage, moved with a tap."""
+        return _shell(request, Role.REP, "app/pipeline.html", page="pipeline")
+
     @get("/rep/route")
     async def route(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """The route of a day on a map, with its length."""
