@@ -19,6 +19,7 @@ from backend.pages.office_accounts import ACCOUNT_PAGES
 from backend.pages.office_devices import DEVICE_PAGES
 from backend.pages.office_users import USER_PAGES
 from backend.pages.office_workorders import WORK_ORDER_PAGES
+from backend.pages.office_zones import ZONE_PAGES
 from backend.pages.staff_app import home_of
 
 LOW_RATING_DAYS = 7  # the home page's low ratings: this past week's
@@ -55,4 +56,5 @@ OFFICE_PAGES: list[ControllerRouterHandler] = [
     *DEVICE_PAGES,
     *WORK_ORDER_PAGES,
     *USER_PAGES,
+    *ZONE_PAGES,
 ]

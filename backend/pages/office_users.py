@@ -27,7 +27,7 @@ LOCALES = (("en", "English"), ("zh-CN", "简体中文"))
 
 
 def admin_only(principal: Principal) -> None:
-    """Pages whose only use is a form the API lets admins alone send (POST /api/users)."""
+    """Pages whose only use is a form the API lets admins alone send (a new user, a new zone)."""
     if principal.role is not Role.ADMIN:
         raise Forbidden("Only admins manage users")
 

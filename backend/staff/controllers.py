@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import Cookie
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
@@ -124,3 +124,12 @@ class ZoneController(Controller):
     @get("")
     async def index(self) -> list[ZoneOut]:
         return await service.list_zones()
+
+    @get("/{zone_id:int}")
+    async def show(self, zone_id: PathId) -> ZoneOut:
+        return await service.get_zone(zone_id)
+
+    @put("/{zone_id:int}", guards=[allow(Role.ADMIN)])
+    async def replace(self, zone_id: PathId, data: JSONBody[ZoneIn]) -> ZoneOut:
+        """Redraw or rename a zone (the same checks as a new one); its engineers keep it."""
+        return await service.update_zone(zone_id, data)

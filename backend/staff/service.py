@@ -280,13 +280,27 @@ async def _check_zone(zone_id: int | None) -> None:
         raise Invalid("zone_id", "unknown zone")
 
 
-async def create_zone(data: ZoneIn) -> ZoneOut:
-    """A service area: a ring of [lat, lng] corners that must form a valid polygon."""
-    for i, (lat, lng) in enumerate(data.boundary):
+# In square degrees, about 12 m² at Shanghai's latitude: below it, corners on one line (which
+# floating point rarely makes exactly collinear, so shapely calls them a valid sliver).
+MIN_ZONE_AREA = 1e-9
+
+
+def _check_boundary(boundary: list[list[float]]) -> None:
+    """A ring of [lat, lng] corners that forms a simple polygon: 400 naming `boundary` if not."""
+    for i, (lat, lng) in enumerate(boundary):
         if not (-90 <= lat <= 90 and -180 <= lng <= 180):
             raise Invalid(f"boundary[{i}]", "[lat, lng] in degrees")
-    if not Polygon([(lng, lat) for lat, lng in data.boundary]).is_valid:
+    polygon = Polygon([(lng, lat) for lat, lng in boundary])
+    if not polygon.is_valid:
+        # Crossing edges (a bow tie), or a ring touching itself.
         raise Invalid("boundary", "the corners must form a simple polygon (no crossing edges)")
+    if polygon.area < MIN_ZONE_AREA:
+        raise Invalid("boundary", "the corners must enclose an area (not all on one line)")
+
+
+async def create_zone(data: ZoneIn) -> ZoneOut:
+    """A service area: a ring of [lat, lng] corners that must form a valid polygon."""
+    _check_boundary(data.boundary)
     async with db.unique_or(Conflict("A zone with this name exists", field="name")):
         zone_id = await db.fetchval(
             "INSERT INTO zone (name, boundary) VALUES ($1, $2) RETURNING id",
@@ -294,6 +308,28 @@ async def create_zone(data: ZoneIn) -> ZoneOut:
             json.dumps(data.boundary),
         )
     return ZoneOut(id=zone_id, name=data.name, boundary=data.boundary)
+
+
+async def update_zone(zone_id: int, data: ZoneIn) -> ZoneOut:
+    """A zone redrawn or renamed, under the same rules as a new one; its engineers keep it."""
+    _check_boundary(data.boundary)
+    async with db.unique_or(Conflict("A zone with this name exists", field="name")):
+        found = await db.fetchval(
+            "UPDATE zone SET name = $2, boundary = $3 WHERE id = $1 RETURNING id",
+            zone_id,
+            data.name,
+            json.dumps(data.boundary),
+        )
+    if found is None:
+        raise NotFound("Zone not found")
+    return ZoneOut(id=zone_id, name=data.name, boundary=data.boundary)
+
+
+async def get_zone(zone_id: int) -> ZoneOut:
+    row = await db.fetchrow("SELECT id, name, boundary FROM zone WHERE id = $1", zone_id)
+    if row is None:
+        raise NotFound("Zone not found")
+    return ZoneOut(id=row["id"], name=row["name"], boundary=json.loads(row["boundary"]))
 
 
 async def list_zones() -> list[ZoneOut]:

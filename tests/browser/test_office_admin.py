@@ -59,12 +59,59 @@ async def test_an_admin_creates_an_engineer_with_a_home_base_on_the_map(api, ser
     assert made["home_lng"] == pytest.approx(121.47, abs=0.3)
 
 
+async def test_an_admin_draws_a_zone_on_the_map_and_a_crossing_is_refused(api, server):
+    people = await team(api)
+    async with desktop(server, people["admin"]) as page:
+        await page.goto(f"{server}/zones/new")
+        await page.get_by_label("Name").fill("Huangpu")
+        for fx, fy in ((0.3, 0.3), (0.7, 0.7), (0.7, 0.3), (0.3, 0.7)):  # a bow tie
+            await _click_map(page, "#zone-map", fx, fy)
+        await expect(page.locator("#corner-count")).to_have_text("(4)")
+        await expect(page.locator("#zone-map .corner-pin")).to_have_count(4)
+        await page.get_by_role("button", name="Save the zone").click()
+        error = page.locator('[data-error-for="boundary"]')
+        await expect(error).to_contain_text("crossing")
+        assert await page.get_by_label("Name").input_value() == "Huangpu"
+
+        await page.get_by_role("button", name="Start again").click()
+        await expect(page.locator("#zone-map .corner-pin")).to_have_count(0)
+        for fx, fy in ((0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7)):  # a square
+            await _click_map(page, "#zone-map", fx, fy)
+        # The corners are text too: the keyboard's way to the same polygon.
+        await expect(page.locator("#f-boundary")).to_have_value(
+            re.compile(r"^(31\.\d+, 121\.\d+\n?){4}$")
+        )
+        await page.get_by_role("button", name="Save the zone").click()
+        await expect(page).to_have_url(re.compile(r"/zones/\d+$"), timeout=WAIT)
+        zone_id = int(page.url.rsplit("/", 1)[1])
+        await expect(page.locator("#zone-map .corner-pin")).to_have_count(4)
+
+        # Redrawn: a corner removed by clicking it, saved with PUT.
+        await page.locator("#zone-map .corner-pin").nth(3).click()
+        await expect(page.locator("#corner-count")).to_have_text("(3)")
+        await page.get_by_role("button", name="Save the zone").click()
+        await expect(page.locator("#zone-map .corner-pin")).to_have_count(3, timeout=WAIT)
+
+    zone = (await api.get(f"/api/zones/{zone_id}", headers=people["admin"].headers)).json()
+    assert zone["name"] == "Huangpu"
+    assert len(zone["boundary"]) == 3
+    assert all(abs(lat - 31.23) < 0.2 and abs(lng - 121.47) < 0.3 for lat, lng in zone["boundary"])
+
+
 async def _admin_paths(api: Any) -> tuple[Staff, list[str]]:
     people = await team(api)
+    zone = await api.post(
+        "/api/zones",
+        json={"name": "静安", "boundary": [[31.2, 121.4], [31.2, 121.5], [31.3, 121.45]]},
+        headers=people["admin"].headers,
+    )
     return people["admin"], [
         "/users",
         "/users/new",
         f"/users/{people['engineer'].id}",
+        "/zones",
+        "/zones/new",
+        f"/zones/{zone.json()['id']}",
     ]
 
 

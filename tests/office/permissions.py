@@ -12,3 +12,8 @@ CASES = [
     Case("GET", "/users/{engineer}", (302, 200, 200, 403, 403), route="/users/{user_id}"),
     Case("GET", "/users/{rep}", (302, 200, 200, 403, 403), route="/users/{user_id}"),
 ]
+CASES += [
+    Case("GET", "/zones", (302, 200, 200, 403, 403)),
+    Case("GET", "/zones/new", (302, 200, 403, 403, 403)),
+    Case("GET", "/zones/{zone}", (302, 200, 200, 403, 403), route="/zones/{zone_id}"),
+]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.support.matrix import Case
+from httpx import AsyncClient
+
+from tests.support.factories import create
+from tests.support.matrix import Case, World
 
 USER = {
     "name": "New Person",
@@ -38,4 +41,23 @@ CASES = [
         {"name": "Jing'an", "boundary": [[31.2, 121.4], [31.3, 121.4], [31.3, 121.5]]},
     ),
     Case("GET", "/api/zones", (401, 200, 200, 403, 403)),
+    Case("GET", "/api/zones/{zone}", (401, 200, 200, 403, 403), route="/api/zones/{zone_id}"),
+    Case(
+        "PUT",
+        "/api/zones/{zone}",
+        (401, 200, 403, 403, 403),
+        {"name": "Redrawn", "boundary": [[31.2, 121.4], [31.3, 121.4], [31.3, 121.5]]},
+        route="/api/zones/{zone_id}",
+    ),
 ]
+
+
+async def world(api: AsyncClient, w: World) -> None:
+    """A zone to read and redraw."""
+    zone = await create(
+        api,
+        w.people["admin"],
+        "/api/zones",
+        {"name": "Xuhui", "boundary": [[31.1, 121.4], [31.2, 121.4], [31.2, 121.5]]},
+    )
+    w.ids["zone"] = zone["id"]
