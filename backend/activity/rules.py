@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend import clock, db
+from backend.access import Role
 from backend.activity.settings import ReminderSettingsOut, current_settings
 from backend.activity.tables import ObjectKind
 from backend.activity.tasks import Rule, open_rule_tasks
@@ -125,6 +126,16 @@ AT_ONCE = [Rule.RATING_RECOVERY, Rule.RATING_OWNER]
 BATCH = 500
 
 
+def _opens(role: str, account_id: int | None) -> str:
+    """Where a reminder's notification leads: a rep's to-do list; a manager's account page (its
+    timeline); an engineer's app."""
+    if role == Role.REP:
+        return "/rep/today"
+    if role in (Role.ADMIN, Role.SUPERVISOR):
+        return f"/accounts/{account_id}#timeline" if account_id else "/"
+    return "/engineer"
+
+
 async def send_reminders(now: datetime) -> str:
     async with db.transaction():
         due = await db.fetch(
@@ -134,7 +145,8 @@ async def send_reminders(now: datetime) -> str:
                        AND (due_at <= $1 OR rule = ANY($2))
                      ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) picked
                WHERE t.id = picked.id
-               RETURNING t.id, t.assignee, t.title, t.rule, t.account""",
+               RETURNING t.id, t.assignee, t.title, t.rule, t.account,
+                   (SELECT role FROM app_user WHERE id = t.assignee) AS role""",
             now,
             AT_ONCE,
             BATCH,
@@ -154,7 +166,7 @@ async def send_reminders(now: datetime) -> str:
                     "rule": task["rule"],
                     "title": task["title"],
                     "name": names.get(task["account"]),
-                    "url": "/rep/today",
+                    "url": _opens(task["role"], task["account"]),
                 },
                 ttl=int(timedelta(days=1).total_seconds()),
             )

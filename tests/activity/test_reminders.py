@@ -90,4 +90,6 @@ async def test_a_bad_ratings_task_is_pushed_at_once(api, receiver):
     assert await send_reminders(now) == "1 reminder(s) sent"
     await tasks.drain()
     [request] = receiver.requests
-    assert json.loads(browser.decrypt(request.body))["rule"] == "rating_recovery"
+    payload = json.loads(browser.decrypt(request.body))
+    assert payload["rule"] == "rating_recovery"
+    assert payload["url"] == f"/accounts/{site['id']}#timeline"  # a manager opens the account

@@ -1,8 +1,10 @@
 """The rep's to-do list of today in Chromium: overdue and today's tasks, a rule's task in the
-user's language, ticked off (through the outbox), and what he claimed and has not followed up."""
+user's language, ticked off (through the outbox), a follow-up recorded on what he claimed and
+has not followed up, and a reminder's push shown by the service worker in his language."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from playwright.async_api import expect
@@ -10,8 +12,16 @@ from playwright.async_api import expect
 from backend import clock, db
 from backend.activity.tables import ObjectKind
 from backend.activity.tasks import Rule, open_task
+from tests.support.browser_push import pushes
 from tests.support.factories import PASSWORD, account, staff
-from tests.support.staff_app import eventually, fits_the_screen, phone, sign_in, until_synced
+from tests.support.staff_app import (
+    eventually,
+    fits_the_screen,
+    phone,
+    sign_in,
+    until_ready_offline,
+    until_synced,
+)
 
 
 async def _day(api):
@@ -119,3 +129,25 @@ async def test_the_list_in_chinese(api, server):
             "aria-current", "page"
         )
         await page.screenshot(path="/tmp/pwa-rep-todo-zh.png", full_page=True)
+
+
+async def test_a_reminder_push_is_shown_in_the_reps_language(api, server):
+    rep, late, _ = await _day(api)
+    payload = {
+        "type": "task",
+        "task_id": late,
+        "rule": "not_contacted",
+        "title": "Contact Pudong Cold Chain: not contacted for 3 days",
+        "name": "Pudong Cold Chain",
+        "url": "/rep/today",
+    }
+    async with phone(server) as (context, page):
+        await context.grant_permissions(["notifications"], origin=server)
+        await sign_in(page, server, rep, "/rep")
+        await page.goto(f"{server}/rep/today")
+        await until_ready_offline(page)
+        push_service = await pushes(context, page, server)
+        [shown] = await push_service.deliver(json.dumps(payload))
+        assert shown["title"] == "Reminder"
+        assert shown["body"] == "Contact Pudong Cold Chain: not contacted for too long"
+        assert (shown["tag"], shown["url"]) == (f"task-{late}", "/rep/today")
