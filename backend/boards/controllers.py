@@ -15,6 +15,7 @@ from litestar.response import ServerSentEvent
 from backend import exports, live
 from backend.access import MANAGERS, allow
 from backend.boards import queries
+from backend.boards.pipeline import PipelineBoard
 from backend.boards.schemas import (
     DispatchBoard,
     EngineerPin,
@@ -31,7 +32,7 @@ from backend.boards.schemas import (
     Uncontacted,
     WeekRow,
 )
-from backend.boards.service import sales_board, satisfaction_board
+from backend.boards.service import pipeline_board, sales_board, satisfaction_board
 from backend.errors import DomainError
 from backend.schemas import DateFrom, DateTo, PathId, QueryId
 
@@ -145,6 +146,15 @@ class BoardController(Controller):
     ) -> SalesBoard:
         """Visits and route km per rep per day, off-site check-ins, accounts due a contact."""
         return await sales_board(date_from, date_to, zone_id)
+
+    @get("/sales/pipeline")
+    async def sales_pipeline(
+        self, date_from: DateFrom = None, date_to: DateTo = None, owner_id: QueryId = None
+    ) -> PipelineBoard:
+        """The funnel by stage (and per rep) of the deals made in the range, the weighted
+        forecast by expected-close month with the won amount, win rate and cycle days, payments
+        due, received and overdue by month, and pool moves per rep."""
+        return await pipeline_board(date_from, date_to, owner_id)
 
     @get("/sales/csv")
     async def sales_csv(

@@ -224,4 +224,5 @@ CASES = [
     Case("GET", "/rep/leads", (302, 302, 302, 200, 302)),
     Case("GET", "/rep/pool", (302, 302, 302, 200, 302)),
     Case("GET", "/rep/pipeline", (302, 302, 302, 200, 302)),
+    Case("GET", "/api/boards/sales/pipeline", MANAGERS_ONLY),
 ]
