@@ -202,3 +202,12 @@ async def list_follow_ups(
         limit=limit,
         offset=offset,
     )
+
+
+async def carry_lead_follow_ups(conn: Any, lead_id: int, account_id: int) -> int:
+    """A converted lead's follow-ups join its account's timeline (sales calls this in the
+    conversion's transaction); how many."""
+    status = await conn.execute(
+        "UPDATE follow_up SET account = $2 WHERE lead = $1 AND account IS NULL", lead_id, account_id
+    )
+    return int(status.split()[-1])

@@ -18,6 +18,7 @@ from backend.access import (
 )
 from backend.clock import today
 from backend.errors import Conflict, Invalid, NotFound
+from backend.sales import events
 from backend.sales.schemas import (
     ContractEventOut,
     ContractIn,
@@ -222,6 +223,8 @@ def _expect(row: Row, *statuses: ContractStatus) -> None:
 
 
 async def _set_status(contract_id: int, status: ContractStatus) -> None:
+    if status == ContractStatus.ACTIVE:
+        await events.emit("contract.activated", {"contract_id": contract_id})
     await db.execute(
         """UPDATE contract SET status = $2::text, updated_at = now(),
                activated_at = CASE WHEN $2::text = 'active' THEN now() ELSE activated_at END

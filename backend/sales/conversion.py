@@ -8,10 +8,11 @@ from datetime import datetime
 
 from backend import db
 from backend.access import Principal, check_account_write, check_lead_write
+from backend.activity.followups import carry_lead_follow_ups
 from backend.clock import now_utc
 from backend.customers.dedupe import normalise_name
 from backend.errors import Conflict, Invalid
-from backend.sales import leads, opportunities, pool
+from backend.sales import events, leads, opportunities, pool
 from backend.sales.schemas import ConvertIn, ConvertOut
 from backend.sales.tables import PoolMoveKind
 from backend.schemas import Row
@@ -131,6 +132,17 @@ async def convert(principal: Principal, lead_id: int, data: ConvertIn) -> Conver
             account_id,
             contact_id,
             opportunity_id,
+        )
+        async with db.connection() as conn:
+            await carry_lead_follow_ups(conn, lead_id, account_id)
+        await events.emit(
+            "lead.converted",
+            {
+                "lead_id": lead_id,
+                "account_id": account_id,
+                "contact_id": contact_id,
+                "opportunity_id": opportunity_id,
+            },
         )
     return ConvertOut(
         account_id=account_id,

@@ -19,7 +19,7 @@ from backend.access import (
 )
 from backend.customers.dedupe import normalise_name
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
-from backend.sales import duplicates, pool
+from backend.sales import duplicates, events, pool
 from backend.sales.duplicates import Keys
 from backend.sales.schemas import LeadIn, LeadOut, LeadPatch
 from backend.sales.score import SIGNALS_SQL, score
@@ -104,6 +104,9 @@ async def create_lead(principal: Principal, data: LeadIn, force: bool) -> LeadOu
             await pool.record(
                 PoolMoveKind.ASSIGNED, lead_id=lead_id, to_owner=owner_id, actor=principal.id
             )
+        await events.emit(
+            "lead.created", {"lead_id": lead_id, "owner_id": owner_id, "source": data.source.value}
+        )
     return await get_lead(principal, lead_id)
 
 

@@ -13,7 +13,7 @@ from msgspec import UNSET, structs
 from backend import db
 from backend.access import Principal, check_account_write, check_deal, deal_visibility
 from backend.errors import Invalid, NotFound
-from backend.sales import stages
+from backend.sales import events, stages
 from backend.sales.schemas import (
     OpportunityIn,
     OpportunityOut,
@@ -209,6 +209,16 @@ async def update(
                 principal.id,
             )
             closing = target.kind != StageKind.OPEN
+            change = {
+                "opportunity_id": opportunity_id,
+                "from_stage_id": current["stage"],
+                "to_stage_id": target.id,
+            }
+            await events.emit("opportunity.stage_changed", change)
+            if target.kind == StageKind.WON:
+                await events.emit("opportunity.won", change)
+            elif target.kind == StageKind.LOST:
+                await events.emit("opportunity.lost", {**change, "lost_reason": lost_reason})
             await db.execute(
                 """UPDATE opportunity SET closed_at = CASE WHEN $2 THEN COALESCE(
                        CASE WHEN $3 THEN NULL ELSE closed_at END, now()) END

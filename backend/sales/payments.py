@@ -8,7 +8,7 @@ from decimal import Decimal
 from backend import db
 from backend.access import Principal
 from backend.errors import Conflict, Invalid
-from backend.sales import contracts
+from backend.sales import contracts, events
 from backend.sales.schemas import PaymentIn, PaymentOut, check_money
 from backend.sales.tables import ContractStatus
 from backend.schemas import from_row
@@ -64,5 +64,14 @@ async def record(principal: Principal, contract_id: int, data: PaymentIn) -> Pay
             data.reference,
             principal.id,
         )
-    assert payment is not None
+        assert payment is not None
+        await events.emit(
+            "payment.received",
+            {
+                "payment_id": payment["id"],
+                "contract_id": contract_id,
+                "amount": str(amount),
+                "received_on": data.received_on.isoformat(),
+            },
+        )
     return from_row(PaymentOut, payment)

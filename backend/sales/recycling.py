@@ -16,6 +16,7 @@ from backend.activity.tasks import close_rule_tasks, open_task
 from backend.clock import Job
 from backend.customers import ownership
 from backend.push import service as push
+from backend.sales import events
 from backend.sales.pool import OPEN_LEAD_SQL
 from backend.sales.pool_settings import settings
 from backend.sales.schemas import PoolSettings
@@ -169,6 +170,10 @@ async def recycle(now: datetime) -> str:
                 moved = await _recycle_leads(due, now)
             if moved:
                 await _record_recycled(kind.value, moved, now)
+                for subject_id, owner, days in moved:
+                    if kind == ObjectKind.ACCOUNT:
+                        recycled = {"account_id": subject_id, "former_owner_id": owner}
+                        await events.emit("account.recycled", {**recycled, "rule_days": days})
                 async with db.connection() as conn:
                     for subject_id, _, _ in moved:
                         await close_rule_tasks(conn, [RULE], (kind, subject_id), now, None)

@@ -38,7 +38,8 @@ SIGNALS_SQL = """
            SELECT 1 FROM account ia WHERE ia.industry = l.industry)) AS known_industry,
        (l.district IS NOT NULL AND EXISTS (
            SELECT 1 FROM account da WHERE da.district = l.district)) AS known_district,
-       (l.updated_at > now() - interval '14 days' AND l.status = 'working') AS recent_work"""
+       EXISTS (SELECT 1 FROM follow_up f
+               WHERE f.lead = l.id AND f.at > now() - interval '14 days') AS recent_work"""
 
 
 def score(row: Mapping[str, Any] | Any) -> tuple[int, list[ScoreReason]]:
