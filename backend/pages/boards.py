@@ -10,7 +10,7 @@ from litestar.response import Template
 
 from backend.boards import queries
 from backend.boards.charts import bar_chart, week_chart
-from backend.boards.service import sales_board, satisfaction_board
+from backend.boards.service import pipeline_board, sales_board, satisfaction_board
 from backend.pages import frame
 from backend.schemas import DateFrom, DateTo, QueryId
 from backend.settings import get_settings
@@ -67,8 +67,15 @@ class BoardPages(Controller):
         """The field sales summary for a date range and zone."""
         frame.office_principal(request, "sales_board")
         board = await sales_board(date_from, date_to, zone_id)
+        deals = await pipeline_board(board.date_from, board.date_to, None)
+        top = max((f.amount for f in deals.funnel), default=0) or 1
         return await _render(
-            request, "sales", b=board, query=_query(board.date_from, board.date_to, zone_id)
+            request,
+            "sales",
+            b=board,
+            p=deals,
+            funnel_width={f.stage_id: round(float(f.amount / top) * 100, 1) for f in deals.funnel},
+            query=_query(board.date_from, board.date_to, zone_id),
         )
 
 

@@ -102,3 +102,21 @@ async def test_funnel_forecast_wins_payments_and_pool(api):
     bad = await api.get("/api/boards/sales/pipeline?owner_id=99999", headers=boss.headers)
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "owner_id"
+
+
+async def test_the_sales_board_page_shows_the_funnel_in_both_languages(api):
+    people = await team(api)
+    rep = people["rep"]
+    acc = await account(api, rep)
+    await create(
+        api,
+        rep,
+        "/api/opportunities",
+        {"account_id": acc["id"], "name": "D", "amount": "1000", "expected_close": "2027-01-01"},
+    )
+    for lang, words in (("en", ("Funnel", "Initial contact")), ("zh-CN", ("销售漏斗", "初步接洽"))):
+        page = await api.get(f"/boards/sales?lang={lang}", headers=people["supervisor"].headers)
+        assert page.status_code == 200, page.text[:300]
+        for word in words:
+            assert word in page.text
+        assert 'id="forecast"' in page.text
