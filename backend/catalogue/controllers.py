@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, get, patch, post, put
 from litestar.params import JSONBody
 
 from backend.access import MANAGERS, Role, allow, check_stock_read, current, signed_in
 from backend.catalogue import service
-from backend.catalogue.schemas import PartIn, PartOut, ProductIn, ProductOut, StockIn, StockOut
+from backend.catalogue.schemas import (
+    PartIn,
+    PartOut,
+    PartPatch,
+    ProductIn,
+    ProductOut,
+    ProductPatch,
+    StockIn,
+    StockOut,
+)
 from backend.schemas import Limit, Offset, Page, PathId, Search
 
 
@@ -33,6 +42,11 @@ class CatalogueController(Controller):
     ) -> Page[ProductOut]:
         return await service.list_products(q, limit, offset)
 
+    @patch("/products/{product_id:int}", guards=[allow(Role.ADMIN)])
+    async def update_product(self, product_id: PathId, data: JSONBody[ProductPatch]) -> ProductOut:
+        """Correct a model; a changed warranty counts for devices installed from now on."""
+        return await service.update_product(product_id, data)
+
     @post("/parts", guards=[allow(Role.ADMIN)])
     async def create_part(self, data: JSONBody[PartIn]) -> PartOut:
         return await service.create_part(data)
@@ -45,6 +59,11 @@ class CatalogueController(Controller):
         offset: Offset = 0,
     ) -> Page[PartOut]:
         return await service.list_parts(q, limit, offset)
+
+    @patch("/parts/{part_id:int}", guards=[allow(Role.ADMIN)])
+    async def update_part(self, part_id: PathId, data: JSONBody[PartPatch]) -> PartOut:
+        """Correct a part or change its price."""
+        return await service.update_part(part_id, data)
 
 
 class StockController(Controller):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from backend.schemas import Id, Input, Name
 
@@ -26,6 +27,17 @@ class ProductIn(Input):
     signature_required: bool = False
 
 
+class ProductPatch(Input):
+    """What an admin corrects; a changed warranty counts for devices installed from now on."""
+
+    sku: Sku | UnsetType = UNSET
+    name: Name | UnsetType = UNSET
+    category: Annotated[str, msgspec.Meta(max_length=80)] | UnsetType | None = UNSET
+    required_skill: Skill | UnsetType | None = UNSET
+    warranty_months: Annotated[int, msgspec.Meta(ge=0, le=240)] | UnsetType = UNSET
+    signature_required: bool | UnsetType = UNSET
+
+
 class ProductOut(msgspec.Struct):
     id: int
     sku: str
@@ -40,6 +52,12 @@ class PartIn(Input):
     sku: Sku
     name: Name
     price: Decimal | None = None  # range checked by the service (msgspec cannot bound Decimal)
+
+
+class PartPatch(Input):
+    sku: Sku | UnsetType = UNSET
+    name: Name | UnsetType = UNSET
+    price: Decimal | UnsetType | None = UNSET  # range checked by the service
 
 
 class PartOut(msgspec.Struct):

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypeVar
 
 import asyncpg
+import msgspec
+from msgspec import UNSET, structs
 
 from backend import db
 from backend.access import Role
 from backend.catalogue.schemas import (
     PartIn,
     PartOut,
+    PartPatch,
     ProductIn,
     ProductOut,
+    ProductPatch,
     StockIn,
     StockItemOut,
     StockOut,
 )
 from backend.errors import Conflict, Invalid, NotFound
 from backend.schemas import Page, from_row, page
+
+S = TypeVar("S", bound=msgspec.Struct)
 
 # --- products and parts ----------------------------------------------------------------------
 
@@ -51,12 +58,50 @@ async def list_products(q: str | None, limit: int, offset: int) -> Page[ProductO
     return await page(ProductOut, "SELECT * FROM product", where, args, "id", limit, offset)
 
 
-async def create_part(data: PartIn) -> PartOut:
-    price = data.price
+def _check_price(price: Decimal | None) -> None:
     if price is not None and not (
         price.is_finite() and 0 <= price < 10**10 and price * 100 % 1 == 0
     ):
         raise Invalid("price", "an amount from 0 to 9,999,999,999.99 with at most 2 decimals")
+
+
+async def _update(table: str, cls: type[S], row_id: int, changes: dict[str, Any]) -> S:
+    """One UPDATE of the given columns of a product or part (a SKU in use → 409 naming sku)."""
+    sets = ", ".join(f"{column} = ${i}" for i, column in enumerate(changes, start=2))
+    sql = (
+        f"UPDATE {table} SET {sets} WHERE id = $1 RETURNING *"
+        if changes
+        else f"SELECT * FROM {table} WHERE id = $1"
+    )
+    async with db.unique_or(Conflict("This SKU exists already", field="sku")):
+        row = await db.fetchrow(sql, row_id, *changes.values())
+    if row is None:
+        raise NotFound(f"{table.title()} not found")
+    return from_row(cls, row)
+
+
+async def get_product(product_id: int) -> ProductOut:
+    return await _update("product", ProductOut, product_id, {})
+
+
+async def update_product(product_id: int, patch: ProductPatch) -> ProductOut:
+    changes = {k: v for k, v in structs.asdict(patch).items() if v is not UNSET}
+    return await _update("product", ProductOut, product_id, changes)
+
+
+async def get_part(part_id: int) -> PartOut:
+    return await _update("part", PartOut, part_id, {})
+
+
+async def update_part(part_id: int, patch: PartPatch) -> PartOut:
+    changes = {k: v for k, v in structs.asdict(patch).items() if v is not UNSET}
+    if "price" in changes:
+        _check_price(changes["price"])
+    return await _update("part", PartOut, part_id, changes)
+
+
+async def create_part(data: PartIn) -> PartOut:
+    _check_price(data.price)
     row = await _insert_unique(
         "INSERT INTO part (sku, name, price) VALUES ($1, $2, $3) RETURNING *",
         data.sku,

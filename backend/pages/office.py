@@ -16,6 +16,7 @@ from backend.boards.queries import dispatch_board
 from backend.boards.service import satisfaction_board
 from backend.pages import frame
 from backend.pages.office_accounts import ACCOUNT_PAGES
+from backend.pages.office_catalogue import CATALOGUE_PAGES
 from backend.pages.office_devices import DEVICE_PAGES
 from backend.pages.office_users import USER_PAGES
 from backend.pages.office_workorders import WORK_ORDER_PAGES
@@ -57,4 +58,5 @@ OFFICE_PAGES: list[ControllerRouterHandler] = [
     *WORK_ORDER_PAGES,
     *USER_PAGES,
     *ZONE_PAGES,
+    *CATALOGUE_PAGES,
 ]

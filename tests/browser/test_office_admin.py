@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.test_office import LAYOUT_PROBLEMS, NOT_WORDS, UNTRANSLATED, WAIT, desktop
-from tests.support.factories import Staff, team
+from tests.support.factories import Staff, create, product, team
 
 PEOPLE = re.compile(r"^(Admin|Supervisor|Rep|Engineer) \d+$")  # the factories' names: data
 
@@ -105,7 +105,16 @@ async def _admin_paths(api: Any) -> tuple[Staff, list[str]]:
         json={"name": "静安", "boundary": [[31.2, 121.4], [31.2, 121.5], [31.3, 121.45]]},
         headers=people["admin"].headers,
     )
+    model = await product(api, people["admin"], sku="BLR-24", name="壁挂炉 24 kW")
+    part = await create(
+        api, people["admin"], "/api/parts", {"sku": "VLV-1", "name": "燃气阀", "price": "128.50"}
+    )
     return people["admin"], [
+        "/catalogue",
+        "/catalogue/parts",
+        "/catalogue/products/new",
+        f"/catalogue/products/{model['id']}",
+        f"/catalogue/parts/{part['id']}",
         "/users",
         "/users/new",
         f"/users/{people['engineer'].id}",

@@ -14,6 +14,20 @@ CASES = [
     Case("GET", "/api/products", (401, 200, 200, 200, 200)),
     Case("POST", "/api/parts", (401, 201, 403, 403, 403), {"sku": "NP-1", "name": "New part"}),
     Case("GET", "/api/parts", (401, 200, 200, 200, 200)),
+    Case(
+        "PATCH",
+        "/api/products/{product}",
+        (401, 200, 403, 403, 403),
+        {"name": "Renamed model", "warranty_months": 24},
+        route="/api/products/{product_id}",
+    ),
+    Case(
+        "PATCH",
+        "/api/parts/{part}",
+        (401, 200, 403, 403, 403),
+        {"price": "12.50"},
+        route="/api/parts/{part_id}",
+    ),
     Case("GET", "/api/engineers/{engineer}/stock", (401, 200, 200, 404, 200), route=STOCK),
     Case("GET", "/api/engineers/{other_engineer}/stock", (401, 200, 200, 404, 404), route=STOCK),
     Case(

@@ -17,3 +17,21 @@ CASES += [
     Case("GET", "/zones/new", (302, 200, 403, 403, 403)),
     Case("GET", "/zones/{zone}", (302, 200, 200, 403, 403), route="/zones/{zone_id}"),
 ]
+CASES += [
+    Case("GET", "/catalogue", (302, 200, 200, 403, 403)),
+    Case("GET", "/catalogue/parts", (302, 200, 200, 403, 403)),
+    Case("GET", "/catalogue/products/new", (302, 200, 403, 403, 403)),
+    Case("GET", "/catalogue/parts/new", (302, 200, 403, 403, 403)),
+    Case(
+        "GET",
+        "/catalogue/products/{product}",
+        (302, 200, 200, 403, 403),
+        route="/catalogue/products/{product_id}",
+    ),
+    Case(
+        "GET",
+        "/catalogue/parts/{part}",
+        (302, 200, 200, 403, 403),
+        route="/catalogue/parts/{part_id}",
+    ),
+]
