@@ -88,6 +88,14 @@ class RepApp(Controller):
         """The rep's accounts with grade and last contact."""
         return _shell(request, Role.REP, "app/accounts.html", page="accounts")
 
+    @get("/rep/accounts/{account_id:int}")
+    async def account(
+        self, request: Request[Any, Any, Any], account_id: PathId
+    ) -> Template | Redirect:
+        """One account: contacts, devices, open opportunities, contracts and payments, recent
+        activity; the same shell for every id (the script reads it from the address)."""
+        return _shell(request, Role.REP, "app/account.html", page="accounts", account_id=account_id)
+
     @get("/rep/leads")
     async def leads(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """The rep's leads: add one (a duplicate is named), search, convert."""

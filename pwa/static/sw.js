@@ -56,6 +56,7 @@ const SHELL = [
   "/static/js/staff/accounts.js",
   "/static/js/staff/today.js",
   "/static/js/staff/leads.js",
+  "/static/js/staff/account.js",
   "/static/js/staff/pool.js",
   "/static/js/staff/pipeline.js",
   "/static/js/staff/route.js",

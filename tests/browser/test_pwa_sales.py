@@ -153,3 +153,47 @@ async def test_the_pool_in_chinese(api, server):
         await expect(page.locator(".pool-item")).to_contain_text("从未被领取")
         await expect(page.get_by_role("link", name="线索")).to_be_visible()
         await page.screenshot(path="/tmp/pwa-rep-pool-zh.png", full_page=True)
+
+
+async def test_the_account_page_shows_deals_contracts_and_claims_from_the_pool(api, server):
+    rep = await staff(api, "rep")
+    admin = await staff(api, "admin")
+    mine = await account(api, rep, name="Blue Sky Hotel")
+    deal = {"account_id": mine["id"], "name": "Chillers", "amount": "8000"}
+    made = await api.post(
+        "/api/opportunities", json={**deal, "expected_close": "2027-01-01"}, headers=rep.headers
+    )
+    assert made.status_code == 201
+    contract = await api.post(
+        "/api/contracts",
+        json={
+            "account_id": mine["id"],
+            "number": "BS-1",
+            "title": "Chillers",
+            "amount": "8000",
+            "starts_on": "2026-01-01",
+            "ends_on": "2027-12-31",
+            "payment_plan": [{"due_on": "2026-02-01", "amount": "8000"}],
+        },
+        headers=rep.headers,
+    )
+    await api.post(f"/api/contracts/{contract.json()['id']}/submit", headers=rep.headers)
+    pooled = await account(api, admin, name="Green Leaf Mall")
+    async with phone(server) as (_, page):
+        await sign_in(page, server, rep, "/rep")
+        await page.goto(f"{server}/rep/accounts")
+        await page.get_by_role("link", name="Blue Sky Hotel").click()
+        await page.wait_for_url(f"{server}/rep/accounts/{mine['id']}")
+        await expect(page.locator("#account-deals")).to_contain_text("Chillers")
+        await expect(page.locator("#account-contracts")).to_contain_text("BS-1")
+        await expect(page.locator("#account-contracts")).to_contain_text("overdue")
+        await expect(page.locator("#account-claim")).to_be_hidden()
+        await fits_the_screen(page)
+        await page.screenshot(path="/tmp/pwa-rep-account.png", full_page=True)
+
+        await page.goto(f"{server}/rep/accounts/{pooled['id']}")
+        await page.get_by_role("button", name="Claim").click()
+        await eventually(
+            lambda: db.fetchval("SELECT owner FROM account WHERE id = $1", pooled["id"]), rep.id
+        )
+        await expect(page.locator("#account-claim-status")).to_have_text("Claimed")

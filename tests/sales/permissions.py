@@ -225,4 +225,10 @@ CASES = [
     Case("GET", "/rep/pool", (302, 302, 302, 200, 302)),
     Case("GET", "/rep/pipeline", (302, 302, 302, 200, 302)),
     Case("GET", "/api/boards/sales/pipeline", MANAGERS_ONLY),
+    Case(
+        "GET",
+        "/rep/accounts/{own_account}",
+        (302, 302, 302, 200, 302),
+        route="/rep/accounts/{account_id}",
+    ),
 ]

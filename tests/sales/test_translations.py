@@ -12,7 +12,7 @@ from backend.pages import i18n
 from backend.settings import PWA
 from tests.support.factories import team
 
-SCREENS = ("leads.html", "pool.html", "pipeline.html", "sales_strings.html")
+SCREENS = ("leads.html", "pool.html", "pipeline.html", "account.html", "sales_strings.html")
 
 
 def test_every_word_of_the_sales_screens_is_translated():

@@ -19,7 +19,7 @@ $("accounts-empty").hidden = !found.ok || accounts.length > 0;
 fillWith($("accounts"), accounts.map((account) =>
   h("li", { class: "account", "data-account": account.id },
     h("p", {}, h("span", { class: `chip grade grade-${account.grade}` }, say("grade", { grade: account.grade })), " ",
-      h("strong", {}, account.name), account.vip ? h("b", { class: "tag" }, " VIP") : null),
+      h("a", { href: `/rep/accounts/${account.id}` }, h("strong", {}, account.name)), account.vip ? h("b", { class: "tag" }, " VIP") : null),
     h("p", { class: "muted" }, account.last_contacted_at
       ? say("accounts.last_contact", { when: ago(account.last_contacted_at) })
       : say("accounts.never")),
