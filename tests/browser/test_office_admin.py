@@ -98,6 +98,27 @@ async def test_an_admin_draws_a_zone_on_the_map_and_a_crossing_is_refused(api, s
     assert all(abs(lat - 31.23) < 0.2 and abs(lng - 121.47) < 0.3 for lat, lng in zone["boundary"])
 
 
+async def test_a_supervisor_counts_an_engineers_van(api, server):
+    people = await team(api)
+    await create(api, people["admin"], "/api/parts", {"sku": "VLV-1", "name": "Gas valve"})
+    engineer = people["engineer"]
+    async with desktop(server, people["supervisor"]) as page:
+        await page.goto(f"{server}/users/{engineer.id}")
+        stock = page.locator("#stock-form")
+        await stock.get_by_label("Add a part").fill("valve")
+        await stock.get_by_role("button", name=re.compile("VLV-1")).click()
+        quantity = stock.get_by_label("Gas valve")
+        await quantity.fill("-2")
+        await stock.get_by_role("button", name="Save the count").click()
+        await expect(stock.locator('[data-error-for="items[0].qty"]')).to_be_visible()
+        assert await quantity.get_attribute("aria-invalid") == "true"
+        await quantity.fill("4")
+        await stock.get_by_role("button", name="Save the count").click()
+        await expect(stock.get_by_label("Quantity of Gas valve")).to_have_value("4", timeout=WAIT)
+    van = await api.get(f"/api/engineers/{engineer.id}/stock", headers=people["admin"].headers)
+    assert [(i["sku"], i["qty"]) for i in van.json()["items"]] == [("VLV-1", 4)]
+
+
 async def _admin_paths(api: Any) -> tuple[Staff, list[str]]:
     people = await team(api)
     zone = await api.post(

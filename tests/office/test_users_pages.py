@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.support.factories import PASSWORD, login, staff, team
+from tests.support.factories import PASSWORD, create, login, staff, team
 
 
 def _names(html: str) -> list[str]:
@@ -131,3 +131,26 @@ async def test_the_users_page_speaks_chinese(api):
     assert "停用" in page.text
     listing = await api.get("/users", headers=headers)
     assert "所有角色" in listing.text
+
+
+async def test_the_van_is_counted_from_the_engineers_page(api):
+    people = await team(api)
+    admin, supervisor = people["admin"], people["supervisor"].headers
+    engineer = people["engineer"]
+    valve = await create(api, admin, "/api/parts", {"sku": "VLV-1", "name": "Valve"})
+    fuse = await create(api, admin, "/api/parts", {"sku": "FUS-2", "name": "Fuse"})
+    url = f"/api/engineers/{engineer.id}/stock"
+    # What the page's form sends: every row as counted, 0 to take a part out.
+    counted = {"items": [{"part_id": valve["id"], "qty": 3}, {"part_id": fuse["id"], "qty": 0}]}
+    assert (await api.put(url, json=counted, headers=supervisor)).status_code == 200
+    page = await api.get(f"/users/{engineer.id}", headers=supervisor)
+    assert 'id="stock-form"' in page.text
+    assert re.search(r'<tr data-part="\d+"><td>VLV-1</td><td>Valve</td>', page.text)
+    assert 'value="3"' in page.text
+    assert "FUS-2" not in page.text.split('id="stock-form"')[1].split("</table>")[0]
+
+    wrong = {"items": [{"part_id": valve["id"], "qty": 2}, {"part_id": fuse["id"], "qty": -1}]}
+    refused = await api.put(url, json=wrong, headers=supervisor)
+    assert (refused.status_code, refused.json()["errors"][0]["field"]) == (400, "items[1].qty")
+    rep = await api.get(f"/users/{people['rep'].id}", headers=supervisor)
+    assert 'id="van-stock"' not in rep.text  # a rep has no van
