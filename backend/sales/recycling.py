@@ -151,7 +151,7 @@ async def _warn(kind: ObjectKind, rows: list[Any], rules: PoolSettings, now: dat
                 "kind": table,
                 "count": count,
                 "days": rules.warn_days,
-                "url": "/app/pool" if kind == ObjectKind.ACCOUNT else "/app/leads",
+                "url": "/rep/pool" if kind == ObjectKind.ACCOUNT else "/rep/leads",
             },
         )
 

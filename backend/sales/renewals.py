@@ -40,7 +40,7 @@ async def raise_renewals(now: datetime) -> str:
     for row in made:
         push.notify_user(
             row["owner"],
-            {"type": "renewal", "opportunity_id": row["id"], "url": f"/app/pipeline#{row['id']}"},
+            {"type": "renewal", "opportunity_id": row["id"], "url": "/rep/pipeline"},
         )
     return f"{len(made)} renewal opportunit{'y' if len(made) == 1 else 'ies'} raised"
 

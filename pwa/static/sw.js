@@ -364,8 +364,34 @@ async function taskNotification(payload) {
   };
 }
 
+// {"type": "pool_warning", "kind", "count", "days", "url"} or {"type": "renewal",
+// "opportunity_id", "url"}: the rep's accounts (leads) about to go back to the pool, a renewal.
+async function salesNotification(payload) {
+  const texts = await staffTexts();
+  const words = texts?.sales || {};
+  const body = payload.type === "renewal"
+    ? words.renewal
+    : fill(words.pool_warning || "", { n: payload.count, days: payload.days });
+  return {
+    title: "Fieldline",
+    options: {
+      body: body || "",
+      lang: texts?.lang,
+      tag: `${payload.type}-${payload.kind || payload.opportunity_id || ""}`,
+      icon: "/static/icons/icon-192.png",
+      data: { url: payload.url || "/rep/pool" },
+    },
+  };
+}
+
 // One renderer per payload type.
-const RENDERERS = { status: statusNotification, offer: offerNotification, task: taskNotification };
+const RENDERERS = {
+  status: statusNotification,
+  offer: offerNotification,
+  task: taskNotification,
+  pool_warning: salesNotification,
+  renewal: salesNotification,
+};
 
 async function tellOpenPages(payload) {
   // An open tracking page refreshes itself at once instead of at its next 30-second poll.

@@ -193,3 +193,16 @@ async def test_pool_settings_are_checked(api):
     assert bad.json()["errors"][0]["field"] == "recycle_days.A"
     saved = await rules(api, admin, warn_days=5)
     assert saved["warn_days"] == 5
+
+
+async def test_a_claim_replayed_with_its_idempotency_key_applies_once(api):
+    people = await team(api)
+    rep = people["rep"]
+    (acc,) = await pool_accounts(api, people["admin"], 1)
+    headers = {**rep.headers, "Idempotency-Key": "claim-1"}
+    first = await api.post(f"/api/accounts/{acc['id']}/claim", headers=headers)
+    again = await api.post(f"/api/accounts/{acc['id']}/claim", headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    moves = await db.fetchval("SELECT count(*) FROM pool_move WHERE account = $1", acc["id"])
+    assert moves == 1

@@ -133,6 +133,7 @@ async function handPushTexts() {
     statuses: table("job_status"),
     taskTitle: template("push.task_title"),
     taskRules: table("task_rules"),
+    sales: table("sales").push || {},
   });
 }
 
