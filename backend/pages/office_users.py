@@ -18,7 +18,7 @@ from backend.catalogue import service as catalogue
 from backend.errors import Forbidden
 from backend.pages import frame
 from backend.pages.listing import ListView
-from backend.schemas import Limit, Offset, PathId, Search
+from backend.schemas import Limit, Offset, PathId, Search, Sort
 from backend.settings import get_settings
 from backend.staff import service as staff
 
@@ -52,12 +52,13 @@ class UserPages(Controller):
         q: Search = None,
         role: FromQuery[Role | None] = None,
         active: FromQuery[bool | None] = None,
+        sort: Sort = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Template:
         frame.office_principal(request, "users")
-        found = await staff.list_users(role, q, active, limit, offset)
-        view = ListView("/users", found, {"q": q, "role": role, "active": active})
+        found = await staff.list_users(role, q, active, limit, offset, sort=sort)
+        view = ListView("/users", found, {"q": q, "role": role, "active": active}, sort)
         zones = dict(await zone_options())
         context = {"view": view, "zones": zones, "role_options": role_options()}
         return frame.render(request, "users", "office/users.html", context)

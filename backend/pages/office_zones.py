@@ -10,22 +10,11 @@ import msgspec
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from backend.access import Role
 from backend.pages import frame
 from backend.pages.office_users import admin_only
 from backend.schemas import PathId
 from backend.settings import get_settings
 from backend.staff import service as staff
-
-
-async def _engineers_by_zone() -> dict[int, int]:
-    """How many active engineers work in each zone."""
-    found = await staff.list_users(Role.ENGINEER, None, True, 200, 0)
-    counts: dict[int, int] = {}
-    for engineer in found.items:
-        if engineer.zone_id is not None:
-            counts[engineer.zone_id] = counts.get(engineer.zone_id, 0) + 1
-    return counts
 
 
 class ZonePages(Controller):
@@ -40,7 +29,7 @@ class ZonePages(Controller):
         context = {
             "zones": zones,
             "zones_json": msgspec.json.encode(zones).decode(),
-            "engineers": await _engineers_by_zone(),
+            "engineers": await staff.engineers_per_zone(),
             "tile_url": get_settings().tile_url,
         }
         return frame.render(request, "zones", "office/zones.html", context)

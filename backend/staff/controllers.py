@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from backend.access import Principal, Role, allow, current, signed_in
 from backend.access import check_user_read as check_read
-from backend.schemas import Limit, Offset, Page, PathId, Search
+from backend.schemas import Limit, Offset, Page, PathId, Search, Sort
 from backend.settings import get_settings
 from backend.staff import service
 from backend.staff.auth import CSRF_COOKIE, SESSION_COOKIE
@@ -95,10 +95,12 @@ class UserController(Controller):
         role: FromQuery[Role | None] = None,
         q: Search = None,
         active: FromQuery[bool | None] = None,
+        sort: Sort = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[UserOut]:
-        return await service.list_users(role, q, active, limit, offset)
+        """Staff by role, active, part of the name or email; ?sort= name, email, role, active."""
+        return await service.list_users(role, q, active, limit, offset, sort=sort)
 
     @get("/{user_id:int}")
     async def show(self, request: Request[Any, Any, Any], user_id: PathId) -> UserOut:

@@ -23,7 +23,7 @@ from backend.access import Principal, Role
 from backend.clock import Job
 from backend.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from backend.hygiene import bounded
-from backend.schemas import Page, from_row
+from backend.schemas import Page, from_row, order_by
 from backend.settings import get_settings
 from backend.staff import sessions
 from backend.staff.schemas import LoginOut, UserBrief, UserIn, UserOut, UserPatch, ZoneIn, ZoneOut
@@ -225,8 +225,17 @@ async def get_user(user_id: int) -> UserOut:
     return user_out(row)
 
 
+USER_SORTS = {"name": "lower(name)", "email": "email", "role": "role", "active": "active"}
+
+
 async def list_users(
-    role: Role | None, q: str | None, active: bool | None, limit: int, offset: int
+    role: Role | None,
+    q: str | None,
+    active: bool | None,
+    limit: int,
+    offset: int,
+    *,
+    sort: str | None = None,
 ) -> Page[UserOut]:
     where: list[str] = ["TRUE"]
     args: list[Any] = []
@@ -239,8 +248,9 @@ async def list_users(
     if q:
         args.append(f"%{q.lower()}%")
         where.append(f"(lower(name) LIKE ${len(args)} OR email LIKE ${len(args)})")
+    order = order_by(sort, USER_SORTS, "id", "id")
     rows, total = await db.fetch_page(
-        f"SELECT {USER_COLUMNS} FROM app_user", " AND ".join(where), args, "id", limit, offset
+        f"SELECT {USER_COLUMNS} FROM app_user", " AND ".join(where), args, order, limit, offset
     )
     return Page(items=[user_out(r) for r in rows], total=total, limit=limit, offset=offset)
 
@@ -330,6 +340,15 @@ async def get_zone(zone_id: int) -> ZoneOut:
     if row is None:
         raise NotFound("Zone not found")
     return ZoneOut(id=row["id"], name=row["name"], boundary=json.loads(row["boundary"]))
+
+
+async def engineers_per_zone() -> dict[int, int]:
+    """How many active engineers work in each zone (zones without any are left out)."""
+    rows = await db.fetch(
+        """SELECT zone, count(*) AS n FROM app_user
+           WHERE role = 'engineer' AND active AND zone IS NOT NULL GROUP BY zone"""
+    )
+    return {r["zone"]: r["n"] for r in rows}
 
 
 async def list_zones() -> list[ZoneOut]:

@@ -1,6 +1,6 @@
 """The admin's desktop journey in Chromium: create an engineer with a home base picked on the map
-(errors beside the fields first, nothing typed lost), then draw a zone on the map; and the admin
-pages in both languages at 1280 px, screenshotted into pytest's tmp_path for a person to look at."""
+(errors beside the fields first, nothing typed lost), draw a zone, count a van; and the admin
+pages in both languages at 1280 and 1920 px, screenshotted into pytest's tmp_path to look at."""
 
 from __future__ import annotations
 
@@ -145,17 +145,20 @@ async def _admin_paths(api: Any) -> tuple[Staff, list[str]]:
     ]
 
 
+@pytest.mark.parametrize("width", [1280, 1920])
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
-async def test_admin_pages_render_in_both_languages_at_1280(api, server, locale, tmp_path: Path):
+async def test_admin_pages_render_in_both_languages_at_both_widths(
+    api, server, locale, width, tmp_path: Path
+):
     admin, paths = await _admin_paths(api)
-    async with desktop(server, admin, width=1280, locale=locale) as page:
+    async with desktop(server, admin, width=width, locale=locale) as page:
         for path in paths:
             response = await page.goto(f"{server}{path}")
             assert response is not None, path
             assert response.status == 200, path
             await page.wait_for_load_state("networkidle")
             name = re.sub(r"\W+", "-", path.strip("/")) or "home"
-            await page.screenshot(path=tmp_path / f"{locale}-{name}.png", full_page=True)
+            await page.screenshot(path=tmp_path / f"{locale}-{width}-{name}.png", full_page=True)
             assert await page.evaluate(LAYOUT_PROBLEMS) == [], path
             if locale == "zh-CN":
                 english = [

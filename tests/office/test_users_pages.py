@@ -154,3 +154,16 @@ async def test_the_van_is_counted_from_the_engineers_page(api):
     assert (refused.status_code, refused.json()["errors"][0]["field"]) == (400, "items[1].qty")
     rep = await api.get(f"/users/{people['rep'].id}", headers=supervisor)
     assert 'id="van-stock"' not in rep.text  # a rep has no van
+
+
+async def test_the_list_sorts_by_name_email_role_or_status(api):
+    people = await team(api)
+    admin = people["admin"].headers
+    names = (await api.get("/api/users", params={"sort": "-name"}, headers=admin)).json()["items"]
+    assert [u["name"] for u in names] == sorted((u["name"] for u in names), key=str.lower)[::-1]
+    page = await api.get("/users", params={"sort": "role"}, headers=admin)
+    assert _names(page.text)[0].startswith("Admin")
+    assert 'aria-sort="ascending"' in page.text
+    wrong = await api.get("/users", params={"sort": "password_hash"}, headers=admin)
+    assert wrong.status_code == 400
+    assert "sort" in wrong.text
