@@ -1,6 +1,7 @@
 """The admin's desktop journey in Chromium: create an engineer with a home base picked on the map
 (errors beside the fields first, nothing typed lost), draw a zone, count a van; and the admin
-pages in both languages at 1280 and 1920 px, screenshotted into pytest's tmp_path to look at."""
+pages in both languages on a tablet (820 px) and at 1280 and 1920 px, screenshotted into
+pytest's tmp_path to look at."""
 
 from __future__ import annotations
 
@@ -145,7 +146,7 @@ async def _admin_paths(api: Any) -> tuple[Staff, list[str]]:
     ]
 
 
-@pytest.mark.parametrize("width", [1280, 1920])
+@pytest.mark.parametrize("width", [820, 1280, 1920])
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
 async def test_admin_pages_render_in_both_languages_at_both_widths(
     api, server, locale, width, tmp_path: Path
