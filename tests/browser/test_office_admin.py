@@ -120,6 +120,22 @@ async def test_a_supervisor_counts_an_engineers_van(api, server):
     assert [(i["sku"], i["qty"]) for i in van.json()["items"]] == [("VLV-1", 4)]
 
 
+async def test_a_supervisor_sees_zones_without_the_editor(api, server):
+    people = await team(api)
+    zone = await api.post(
+        "/api/zones",
+        json={"name": "Minhang", "boundary": [[31.0, 121.3], [31.0, 121.4], [31.1, 121.35]]},
+        headers=people["admin"].headers,
+    )
+    async with desktop(server, people["supervisor"]) as page:  # a script error fails the test
+        await page.goto(f"{server}/zones")
+        await expect(page.locator("#zones-map path.leaflet-interactive")).to_have_count(1)
+        await page.goto(f"{server}/zones/{zone.json()['id']}")
+        await expect(page.locator("#zone-map path.leaflet-interactive")).to_have_count(1)
+        await expect(page.locator("#zone-map .corner-pin")).to_have_count(0)
+        await expect(page.get_by_role("button", name="Save the zone")).to_have_count(0)
+
+
 async def _admin_paths(api: Any) -> tuple[Staff, list[str]]:
     people = await team(api)
     zone = await api.post(
