@@ -65,6 +65,23 @@ def _networks(name: str) -> Network:
     return tuple(found)
 
 
+def _list(name: str, default: str) -> tuple[str, ...]:
+    raw = os.environ.get(name)
+    return tuple(
+        item.strip() for item in (default if raw is None else raw).split(",") if item.strip()
+    )
+
+
+# Web Push services of the browsers in use (Chrome/Edge via FCM, Firefox, Windows, Safari).
+PUSH_HOSTS = (
+    "fcm.googleapis.com",
+    "*.push.services.mozilla.com",
+    "*.notify.windows.com",
+    "web.push.apple.com",
+    "*.push.apple.com",
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -80,6 +97,11 @@ class Settings:
     login_max_emails_per_address: int
     # Peers whose X-Forwarded-For is believed (backend/proxies.py); none by default.
     trusted_proxies: Network
+    # URLs the server requests (backend/outbound.py): http allowed (development only); networks
+    # and host names allowed anyway; the push services' hosts a push endpoint must be on.
+    outbound_allow_http: bool
+    outbound_allow: tuple[str, ...]
+    push_hosts: tuple[str, ...]
     public_rate_limit: int
     public_rate_window: timedelta
     argon2_profile: str
@@ -122,6 +144,9 @@ def get_settings() -> Settings:
         login_window=timedelta(minutes=_int("FIELDLINE_LOGIN_WINDOW_MINUTES", 15)),
         login_max_emails_per_address=_int("FIELDLINE_LOGIN_MAX_EMAILS_PER_ADDRESS", 20),
         trusted_proxies=_networks("FIELDLINE_TRUSTED_PROXIES"),
+        outbound_allow_http=os.environ.get("FIELDLINE_OUTBOUND_ALLOW_HTTP", "0") == "1",
+        outbound_allow=_list("FIELDLINE_OUTBOUND_ALLOW", ""),
+        push_hosts=_list("FIELDLINE_PUSH_HOSTS", ",".join(PUSH_HOSTS)),
         public_rate_limit=_int("FIELDLINE_PUBLIC_RATE_LIMIT", 120),
         public_rate_window=timedelta(seconds=_int("FIELDLINE_PUBLIC_RATE_WINDOW", 60)),
         # "test" picks argon2's cheapest parameters so the suite can create many users quickly.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 # Settings are read once: the test environment must be in place before backend is imported.
 os.environ["FIELDLINE_ARGON2_PROFILE"] = "test"
 os.environ.setdefault("FIELDLINE_BASE_URL", "http://fieldline.test")
+# The push endpoints tests subscribe with: allowed as a push service, never resolved or reached.
+os.environ.setdefault("FIELDLINE_OUTBOUND_ALLOW", "push.example.com")
 
 import asyncpg
 import httpx
@@ -18,6 +20,15 @@ from backend import db
 from backend.settings import get_settings
 
 KEEP_TABLES = {"migration"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_real_dns() -> Iterator[None]:
+    """The server's outbound guard resolves names in the tests' DNS, never the real one."""
+    from tests.support.outbound import tests_dns
+
+    with tests_dns():
+        yield
 
 
 def _server_url() -> str:

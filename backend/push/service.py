@@ -6,7 +6,6 @@ import asyncio
 import base64
 import binascii
 import functools
-import ipaddress
 import logging
 import os
 import re
@@ -29,6 +28,7 @@ from webpush.vapid import VAPID
 
 from backend import db, tasks
 from backend.errors import Invalid, NotFound
+from backend.outbound import OutboundRefused, check_url, guarded_client
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -48,7 +48,6 @@ ATTEMPTS = 3
 RETRY_DELAYS = (0.5, 2.0)  # seconds before the 2nd and 3rd attempt (tests set them to zero)
 ATTEMPT_DEADLINE = 15.0  # a whole attempt, so a server dripping bytes cannot hold a send forever
 _PRIVATE, _PUBLIC = "vapid_private_pem", "vapid_public_pem"
-_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _BASE64 = re.compile(r"[A-Za-z0-9_\-+/]+={0,2}")
 
@@ -128,11 +127,6 @@ async def vapid_public_key() -> str:
 # --- subscriptions -------------------------------------------------------------------------------
 
 
-def allow_loopback() -> bool:
-    """FIELDLINE_PUSH_ALLOW_HTTP=1 (tests, dev) admits http(s)://localhost|127.0.0.1|[::1]."""
-    return os.environ.get("FIELDLINE_PUSH_ALLOW_HTTP") == "1"
-
-
 def origin(url: str) -> str:
     """scheme://host[:port], the port only when not the scheme's default (the VAPID audience)."""
     parts = urlsplit(url)
@@ -143,29 +137,12 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{netloc}"
 
 
-def check_endpoint(endpoint: str) -> None:
-    """An https URL naming a host: the server POSTs there, so no addresses of its own network."""
-    bad = Invalid("endpoint", "must be an https:// URL of a push service")
-    if not endpoint.isascii() or any(c.isspace() for c in endpoint):
-        raise bad
+async def check_endpoint(endpoint: str) -> None:
+    """A push service's URL the server may POST to (backend/outbound.py), or 400 naming it."""
     try:
-        parts = urlsplit(endpoint)
-        host, _ = parts.hostname, parts.port  # .port raises on a malformed port
-    except ValueError:
-        raise bad from None
-    if not host or parts.username is not None or parts.scheme not in _DEFAULT_PORTS:
-        raise bad
-    if host in _LOOPBACK and allow_loopback():
-        return
-    if parts.scheme != "https":
-        raise bad
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-            raise bad from None
-    else:  # real push services are named hosts; an address literal can only aim inward
-        raise bad
+        await asyncio.to_thread(check_url, endpoint, purpose="push")
+    except OutboundRefused as exc:
+        raise Invalid("endpoint", str(exc)) from None
 
 
 def _decode(value: str, field: str) -> bytes:
@@ -215,8 +192,8 @@ async def subscribe(
     """
     if (user_id is None) == (work_order_id is None):
         raise ValueError("a subscription is either a user's or a work order's")
-    check_endpoint(endpoint)
     p256dh, auth = _check_keys(p256dh, auth)
+    await check_endpoint(endpoint)
     await db.execute(
         """INSERT INTO push_subscription (endpoint, p256dh, auth, "user", work_order, created_at)
            VALUES ($1, $2, $3, $4, $5, now())
@@ -304,7 +281,7 @@ async def _send_all(column: str, owner: int, body: bytes, urgency: Urgency, ttl:
         if not rows:
             return
         identity = await signer()
-        async with httpx.AsyncClient(timeout=ATTEMPT_DEADLINE) as client:
+        async with guarded_client("push", timeout=ATTEMPT_DEADLINE) as client:
             await asyncio.gather(*(_deliver(client, identity, r, body, urgency, ttl) for r in rows))
     except Exception:
         log.exception("push to %s %s failed", column.strip('"'), owner)
@@ -340,6 +317,10 @@ async def _deliver(
                         "POST", row["endpoint"], content=content, headers=headers
                     ) as response:
                         status = response.status_code
+            except OutboundRefused as exc:  # it points inside now: never again
+                await db.execute("DELETE FROM push_subscription WHERE id = $1", row["id"])
+                log.warning("push %s refused (%s); deleted", where, exc)
+                return
             except (httpx.TransportError, TimeoutError) as exc:
                 problem = type(exc).__name__
                 continue

@@ -8,17 +8,18 @@ import pytest
 
 from backend import tasks
 from backend.push import service
+from tests.support.outbound import allowing
 from tests.support.push_receiver import PushReceiver
 
 
 @pytest.fixture(autouse=True)
 async def push_setup(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
-    monkeypatch.setenv("FIELDLINE_PUSH_ALLOW_HTTP", "1")  # the receiver is http://127.0.0.1
     monkeypatch.setattr(service, "RETRY_DELAYS", (0.0, 0.0))
     # The api fixture empties app_secret: a key pair cached by an earlier test is not stored.
     monkeypatch.setattr(service, "_signer", None)
-    yield
-    await tasks.drain()
+    with allowing("127.0.0.1", http=True):  # the receiver is http://127.0.0.1
+        yield
+        await tasks.drain()
 
 
 @pytest.fixture

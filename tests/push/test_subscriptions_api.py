@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from backend import db, tasks
 from backend.push import service
 from tests.support.factories import Staff, staff
+from tests.support.outbound import allowing
 from tests.support.push_receiver import Browser, b64url, unb64url
 from tests.support.push_subscribers import KEY, SUBSCRIPTIONS, bare_work_order, stored, subscribed
 
@@ -110,12 +111,12 @@ COMPRESSED = b64url(b"\x02" + b"\x01" * 32)
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
-async def test_bad_subscription_bodies_are_400_naming_the_field(api, body, field, monkeypatch):
-    monkeypatch.delenv("FIELDLINE_PUSH_ALLOW_HTTP")  # …and is off in production
+async def test_bad_subscription_bodies_are_400_naming_the_field(api, body, field):
     who = await staff(api, "rep")
     raw = json.dumps(body) if isinstance(body, dict) else body  # "not json" sent as JSON
     headers = {**who.headers, "Content-Type": "application/json"}
-    response = await api.post(SUBSCRIPTIONS, headers=headers, content=raw)
+    with allowing(http=False):  # …as in production
+        response = await api.post(SUBSCRIPTIONS, headers=headers, content=raw)
     assert response.status_code == 400, response.text
     assert [e["field"] for e in response.json()["errors"]] == [field], response.text
     assert await stored() == []

@@ -8,6 +8,7 @@ import pytest
 
 from backend import tasks
 from tests.support.loop import SITE, engineer, file_request, jobs, step, world
+from tests.support.outbound import allowing
 from tests.support.push_receiver import Browser, PushReceiver
 
 
@@ -69,11 +70,11 @@ async def test_zone_boundary_must_be_a_polygon(api):
 
 
 @pytest.fixture
-async def receiver(monkeypatch):
-    monkeypatch.setenv("FIELDLINE_PUSH_ALLOW_HTTP", "1")  # the receiver listens on 127.0.0.1
-    async with PushReceiver() as push_service:
-        yield push_service
-    await tasks.drain()
+async def receiver():
+    with allowing("127.0.0.1", http=True):  # the receiver listens on http://127.0.0.1
+        async with PushReceiver() as push_service:
+            yield push_service
+        await tasks.drain()
 
 
 async def test_the_offer_is_pushed_to_the_engineer_and_status_to_the_customer(api, receiver):
