@@ -96,7 +96,7 @@ async def replica(run: Run) -> tuple[list[Job], list[Engineer], dict[int, frozen
         run.replica = assign_batch(jobs, engineers, NOW, rules, covering)
     run.phases[PHASES[4]] = sw.ms
     with Stopwatch() as sw:
-        await offers._record_offers(run.replica, NOW)
+        await offers.record_offers(run.replica, NOW)
     run.phases[PHASES[5]] = sw.ms
     return jobs, engineers, covering
 
