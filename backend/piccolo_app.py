@@ -7,7 +7,7 @@ from backend.catalogue.tables import Part, Product, Stock
 from backend.customers.tables import Account, Contact, Device
 from backend.field.tables import LocationPing, Visit
 from backend.idempotency import IdempotencyKey
-from backend.integrations.tables import Webhook, WebhookAttempt, WebhookDelivery
+from backend.integrations.tables import ImportRun, Webhook, WebhookAttempt, WebhookDelivery
 from backend.maintenance.tables import ServiceContract, ServiceContractDevice
 from backend.push.tables import AppSecret, PushSubscription
 from backend.ratelimit import RateHit
@@ -40,7 +40,7 @@ APP_CONFIG = AppConfig(
         *(Contract, ContractEvent, PaymentPlan, Payment),
         *(ServiceContract, ServiceContractDevice),
         *(FollowUp, Task),
-        *(Webhook, WebhookDelivery, WebhookAttempt),
+        *(Webhook, WebhookDelivery, WebhookAttempt, ImportRun),
     ],
     migration_dependencies=[],
     commands=[],

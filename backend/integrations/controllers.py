@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, delete, get, patch, post
-from litestar.params import FromQuery, JSONBody
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.access import Role, allow, current
+from backend.exports import XLSX_MEDIA_TYPE, xlsx_response
 from backend.integrations import webhooks
+from backend.integrations.imports import reading
+from backend.integrations.imports import service as imports
+from backend.integrations.imports.kinds import Kind
 from backend.integrations.schemas import (
     DeliveryOut,
+    ImportOut,
     WebhookCreated,
     WebhookIn,
     WebhookOut,
@@ -62,4 +70,45 @@ class WebhookController(Controller):
         return await webhooks.retry(delivery_id)
 
 
-INTEGRATION_CONTROLLERS = [WebhookController]
+@dataclass
+class ImportForm:
+    file: UploadFile
+    kind: Kind
+    mode: Literal["dry_run", "commit"] = "dry_run"
+    on_duplicate: Literal["skip", "update"] = "skip"
+    mapping: str | None = None  # JSON {column: field or null}; the guess stands where absent
+
+
+class ImportController(Controller):
+    path = "/api/imports"
+    tags = ["integrations"]
+    guards = [allow(Role.ADMIN)]
+
+    @post("", status_code=HTTP_200_OK, request_max_body_size=reading.MAX_BYTES + 1024 * 1024)
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> ImportOut:
+        """Accounts, contacts, leads or devices from an .xlsx or .csv (UTF-8 or GBK). A dry run
+        checks every row and changes nothing; a commit applies the valid rows, a batch of 1000
+        per transaction, skipping (or updating) rows that duplicate what we have."""
+        raw = await data.file.read()
+        return await imports.run(
+            current(request),
+            raw=raw,
+            filename=data.file.filename or "",
+            kind=data.kind,
+            mapping=imports.corrections(data.mapping),
+            commit=data.mode == "commit",
+            update=data.on_duplicate == "update",
+        )
+
+    @get("/{import_id:int}/errors.xlsx", media_type=XLSX_MEDIA_TYPE)
+    async def errors(self, import_id: PathId) -> Response[bytes]:
+        """The rows in error as uploaded, with an error column: fix them and upload that file."""
+        rows, header, filename = await imports.error_rows(import_id)
+        return xlsx_response(rows, header, filename, sheet="Errors")
+
+
+INTEGRATION_CONTROLLERS = [WebhookController, ImportController]

@@ -60,3 +60,29 @@ class DeliveryOut(msgspec.Struct):
     delivered_at: datetime | None
     created_at: datetime
     tries: list[AttemptOut]  # every attempt, oldest first (a retry by hand keeps the earlier)
+
+
+class RowProblem(msgspec.Struct):
+    row: int  # the line in the file (the header is line 1)
+    field: str
+    message: str
+
+
+class ImportOut(msgspec.Struct):
+    id: int
+    kind: str
+    mode: str  # dry_run | commit
+    filename: str
+    rows: int
+    valid: int
+    created: int  # a dry run: what a commit would create, update, skip
+    updated: int
+    skipped: int
+    columns: list[str]
+    mapping: dict[str, str | None]  # column → field (null: not imported); send it back corrected
+    errors: list[RowProblem]  # the first 1000
+    errors_total: int
+    skipped_rows: list[RowProblem]  # duplicates of rows we have, rows with no change
+    no_position: list[int]  # lines of accounts kept without coordinates (no geocoder is called)
+    no_position_total: int
+    errors_url: str | None  # the rows in error as .xlsx, with an error column

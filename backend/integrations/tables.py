@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from piccolo.columns import (
+    JSONB,
     UUID,
     Array,
     BigSerial,
@@ -79,3 +80,21 @@ class EventType(StrEnum):
     CONTRACT_ACTIVATED = "contract.activated"
     PAYMENT_RECEIVED = "payment.received"
     ACCOUNT_RECYCLED = "account.recycled"
+
+
+class ImportRun(Table):
+    kind = Varchar(length=10)
+    filename = Varchar(length=255)
+    mode = Varchar(length=10)
+    on_duplicate = Varchar(length=6)
+    mapping = JSONB()
+    header = JSONB()
+    rows = Integer()
+    valid = Integer()
+    created = Integer()
+    updated = Integer()
+    skipped = Integer()
+    errors = JSONB()
+    error_rows = JSONB()
+    created_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -45,6 +45,15 @@ CASES = [
         ADMIN_ONLY_READ,
         route="/api/webhooks/deliveries/{delivery_id}/retry",
     ),
+    # No multipart body here: the admin's 400 says the form is missing (tests/integrations has
+    # the uploads); everyone else is stopped before the body is read.
+    Case("POST", "/api/imports", (401, 400, 403, 403, 403)),
+    Case(
+        "GET",
+        "/api/imports/{import_run}/errors.xlsx",
+        ADMIN_ONLY_READ,
+        route="/api/imports/{import_id}/errors.xlsx",
+    ),
 ]
 
 
@@ -64,4 +73,13 @@ async def world(api: AsyncClient, w: World) -> None:
         hook,
         uuid.uuid4(),
     )
-    w.ids.update(webhook=hook, delivery=delivery)
+    run = await db.fetchval(
+        """INSERT INTO import_run (kind, filename, mode, on_duplicate, mapping, header, rows, valid,
+               created, updated, skipped, errors, error_rows, created_by)
+           VALUES ('accounts', 'a.csv', 'dry_run', 'skip', '{"name": "name"}', '["name"]', 1, 0,
+                   0, 0, 0, '[{"row": 2, "field": "name", "message": "required"}]',
+                   '[[2, null]]', $1)
+           RETURNING id""",
+        w.people["admin"].id,
+    )
+    w.ids.update(webhook=hook, delivery=delivery, import_run=run)
