@@ -73,11 +73,28 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
-async def _read_body(receive: Receive) -> bytes:
+class _TooLarge(Exception):
+    """The body is over MAX_BODY: stop reading it (413)."""
+
+
+# Litestar's own request_max_body_size: this middleware reads the body before Litestar does, so
+# it must refuse at the same size, while reading, not after holding all of it (a chunked body
+# sends no Content-Length to check first).
+MAX_BODY = 10_000_000
+
+
+async def _read_body(receive: Receive, declared: bytes | None) -> bytes:
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        raise _TooLarge
     chunks = []
+    size = 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise _TooLarge
+        chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
 
@@ -111,12 +128,27 @@ class IdempotencyMiddleware:
                 },
             )
             return
-        await self._once(scope, send, principal.id, text, await _read_body(receive))
+        headers = dict(scope["headers"])
+        try:
+            body = await _read_body(receive, headers.get(b"content-length"))
+        except _TooLarge:
+            await _send_json(
+                send,
+                413,
+                {
+                    "detail": f"Request body is over {MAX_BODY} bytes",
+                    "errors": [{"field": "body", "message": f"at most {MAX_BODY} bytes"}],
+                },
+            )
+            return
+        await self._once(scope, send, principal.id, text, body)
 
     async def _once(self, scope: Scope, send: Send, user_id: int, key: str, body: bytes) -> None:
-        digest = hashlib.sha256(
-            scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body
-        ).hexdigest()
+        # The query string is part of the request: `?force=true` must not replay the plain write.
+        target = scope["path"].encode()
+        if scope.get("query_string"):
+            target += b"?" + scope["query_string"]
+        digest = hashlib.sha256(scope["method"].encode() + b" " + target + b"\n" + body).hexdigest()
         sent = False
 
         async def replay_body() -> Message:
