@@ -15,7 +15,7 @@ import contextlib
 import functools
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -43,6 +43,11 @@ RECONNECT_SECONDS = 1.0
 def publish_job(work_order_id: int, status: str) -> None:
     """A work order changed state: every open board hears of it. Never raises."""
     _schedule({"kind": "job", "id": work_order_id, "status": str(status)})
+
+
+def publish_offer(engineer_id: int, work_order_id: int) -> None:
+    """A job was offered to an engineer: his open app hears of it (GET /api/me/events)."""
+    _schedule({"kind": "offer", "engineer": engineer_id, "id": work_order_id})
 
 
 def publish_engineer(engineer_id: int) -> None:
@@ -160,9 +165,12 @@ def channels_plugin() -> BoardChannels:
     )
 
 
-async def stream(channels: ChannelsPlugin) -> AsyncIterator[ServerSentEventMessage]:
+async def stream(
+    channels: ChannelsPlugin, wanted: Callable[[dict[str, Any]], bool] | None = None
+) -> AsyncIterator[ServerSentEventMessage]:
     """One board's events: "hello" once subscribed, then "change" per event, comments to keep
-    the connection alive; it ends after STREAM_SECONDS and the browser reconnects."""
+    the connection alive; it ends after STREAM_SECONDS and the browser reconnects. With
+    `wanted`, only the events it picks (an engineer's app hears of its own offers)."""
     async with channels.start_subscription([CHANNEL]) as subscriber:
 
         async def heartbeat() -> None:
@@ -177,6 +185,8 @@ async def stream(channels: ChannelsPlugin) -> AsyncIterator[ServerSentEventMessa
             yield ServerSentEventMessage(event="hello", data=hello, retry=RETRY_MS)
             async for payload in subscriber.iter_events():
                 if payload:
+                    if wanted is not None and not wanted(json.loads(payload)):
+                        continue
                     yield ServerSentEventMessage(event="change", data=payload.decode())
                 elif asyncio.get_running_loop().time() > deadline:
                     return

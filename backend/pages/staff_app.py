@@ -55,6 +55,11 @@ class EngineerApp(Controller):
         """Duty, the offer waiting for an answer, the job in hand, van stock, job alerts."""
         return _shell(request, Role.ENGINEER, "app/engineer.html", page="jobs")
 
+    @get("/engineer/jobs")
+    async def day(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        """The Jobs tab: today's jobs and the last 30 days' completed ones (GET /api/me/day)."""
+        return _shell(request, Role.ENGINEER, "app/day.html", page="day")
+
     @get("/jobs/{job_id:int}")
     async def job(self, request: Request[Any, Any, Any], job_id: PathId) -> Template | Redirect:
         """One job: answer the offer, travel, arrive, parts and resolution, the device's history.

@@ -6,20 +6,25 @@ from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post, put
+from litestar.channels import ChannelsPlugin
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
+from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_200_OK
 
-from backend import ratelimit
+from backend import live, ratelimit
 from backend.access import MANAGERS, SELLERS, Role, allow, current, signed_in
 from backend.clock import now_utc
 from backend.customers import devices
 from backend.customers.schemas import DeviceOut
+from backend.errors import DomainError
 from backend.push import service as push
 from backend.push.schemas import SubscriptionIn, SubscriptionOut, UnsubscribeIn
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Token
 from backend.settings import get_settings
-from backend.workorders import candidates, duty, offers, queries, service
+from backend.workorders import candidates, day, duty, offers, queries, service
+from backend.workorders.day import DayOut
 from backend.workorders.proof_controllers import ProofController
 from backend.workorders.schemas import (
     AssignIn,
@@ -28,6 +33,7 @@ from backend.workorders.schemas import (
     CandidateOut,
     CompleteIn,
     CreatedOut,
+    DeclineIn,
     DutyIn,
     HistoryItem,
     PositionIn,
@@ -43,6 +49,12 @@ from backend.workorders.service import Step
 from backend.workorders.tables import Priority, Source, Status
 
 ENGINEER = allow(Role.ENGINEER)
+
+
+class ServiceUnavailable(DomainError):
+    status_code = 503
+
+
 Action = dict[str, Any]
 
 
@@ -103,9 +115,17 @@ class WorkOrderController(Controller):
         return await self._act(request, work_order_id, Step.ACCEPT)
 
     @post("/{work_order_id:int}/decline", status_code=HTTP_200_OK, guards=[ENGINEER])
-    async def decline(self, request: Request[Any, Any, Any], work_order_id: PathId) -> Action:
-        """Hands the offer back; dispatch offers it to the next best engineer."""
-        await service.act(current(request), work_order_id, Step.DECLINE)
+    async def decline(
+        self,
+        request: Request[Any, Any, Any],
+        work_order_id: PathId,
+        data: JSONBody[DeclineIn | None] = None,
+    ) -> Action:
+        """Hands the offer back, optionally with {reason: too_far|no_parts|no_skill|off_shift|
+        other, note} (shown on the dispatch board); dispatch offers it to the next best."""
+        reason = data.reason if data else None
+        note = data.note if data else None
+        await service.act(current(request), work_order_id, Step.DECLINE, note=note, reason=reason)
         return {"id": work_order_id, "declined": True}
 
     @post("/{work_order_id:int}/travel", status_code=HTTP_200_OK, guards=[ENGINEER])
@@ -176,6 +196,26 @@ class DispatchController(Controller):
     async def my_jobs(self, request: Request[Any, Any, Any]) -> list[WorkOrderOut]:
         """The offer waiting for an answer and the job in hand."""
         return await queries.my_jobs(current(request))
+
+    @get("/me/day", guards=[ENGINEER])
+    async def my_day(self, request: Request[Any, Any, Any]) -> DayOut:
+        """Today's jobs (the offer, the job under way, planned maintenance in its window) and
+        the last 30 days' completed ones, each with customer, address, priority, distance, SLA."""
+        return await day.my_day(current(request).id)
+
+    @get("/me/events", guards=[ENGINEER])
+    async def my_events(
+        self, request: Request[Any, Any, Any], channels: NamedDependency[ChannelsPlugin]
+    ) -> ServerSentEvent:
+        """Server-sent events for the engineer's open app: "hello" once subscribed, then a
+        "change" {"kind": "offer", "id"} the moment a job is offered to him (no push needed)."""
+        if not getattr(channels, "running", False):
+            raise ServiceUnavailable("Live updates are not running in this process")
+        me = current(request).id
+        return ServerSentEvent(
+            live.stream(channels, lambda e: e.get("kind") == "offer" and e.get("engineer") == me),
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     @put("/me/duty", guards=[ENGINEER])
     async def duty(self, request: Request[Any, Any, Any], data: JSONBody[DutyIn]) -> Action:

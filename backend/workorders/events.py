@@ -32,6 +32,7 @@ class Event:
     lat: float | None = None
     lng: float | None = None
     note: str | None = None
+    reason: str | None = None  # why an offer was declined (DeclineReason)
 
 
 async def record_events(events: Sequence[Event]) -> None:
@@ -40,10 +41,10 @@ async def record_events(events: Sequence[Event]) -> None:
         return
     await db.execute(
         """INSERT INTO work_order_event (work_order, at, kind, from_status, to_status, actor,
-               actor_kind, engineer, lat, lng, note)
+               actor_kind, engineer, lat, lng, note, reason)
            SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::text[], $4::text[], $5::text[],
                                 $6::int[], $7::text[], $8::int[], $9::float8[], $10::float8[],
-                                $11::text[])""",
+                                $11::text[], $12::text[])""",
         [e.work_order_id for e in events],
         [e.at for e in events],
         [e.kind for e in events],
@@ -55,6 +56,7 @@ async def record_events(events: Sequence[Event]) -> None:
         [e.lat for e in events],
         [e.lng for e in events],
         [e.note for e in events],
+        [e.reason for e in events],
     )
 
 
@@ -72,6 +74,7 @@ def announce(work_order_id: int, status: str, offer: Assignment | None = None) -
     """Tells the boards, the engineer of a new offer and the customer, once committed."""
     live.publish_job(work_order_id, status)
     if offer is not None:
+        live.publish_offer(offer.engineer_id, work_order_id)  # the engineer's open app
         # An offer is worth nothing once it lapses: deliver it urgently, and not after that.
         lifetime = int(get_settings().offer_timeout.total_seconds())
         push.notify_user(

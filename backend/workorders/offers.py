@@ -188,6 +188,7 @@ async def release_offers(
     actor_kind: ActorKind,
     actor_id: int | None = None,
     note: str | None = None,
+    reason: str | None = None,
 ) -> list[int]:
     """Offers given back (kind: declined, expired, withdrawn): the jobs wait in the queue again.
     The engineer who had one is never offered it again (dispatch reads his "offered" event).
@@ -213,6 +214,7 @@ async def release_offers(
                 actor_id=actor_id,
                 engineer_id=r["engineer"],
                 note=note,
+                reason=reason,
             )
             for r in rows
         ]

@@ -31,8 +31,10 @@ from backend.workorders.sla import sla_state
 from backend.workorders.tables import TAKEN, Source, Status
 
 WORK_ORDER_SELECT = """
-SELECT w.*, d.serial, p.name AS product_name, u.name AS engineer_name
+SELECT w.*, d.serial, p.name AS product_name, u.name AS engineer_name,
+       ac.name AS account_name, ac.address AS account_address
 FROM work_order w JOIN device d ON d.id = w.device JOIN product p ON p.id = w.product
+JOIN account ac ON ac.id = w.account
 LEFT JOIN app_user u ON u.id = w.engineer"""
 # Dispatch's own steps: the customer sees progress, not which engineers said no.
 INTERNAL_EVENTS = (
@@ -85,6 +87,8 @@ def summary(row: asyncpg.Record, now: datetime | None = None) -> WorkOrderOut:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         contract_id=row["contract"],
+        account_name=row["account_name"],
+        account_address=row["account_address"],
         planned_for=row["planned_for"],
         window_opens_at=row["window_opens_at"],
         window_closes_at=row["window_closes_at"],
@@ -169,11 +173,14 @@ _HISTORY = f"""(SELECT coalesce(json_agg(json_build_object('id', h.id, 'status',
 # answer is a json sub-select, decoded straight into its Struct.
 DETAIL_SELECT = f"""
 SELECT w.*, d.serial, p.name AS product_name, u.name AS engineer_name,
+  (SELECT name FROM account WHERE id = w.account) AS account_name,
+  (SELECT address FROM account WHERE id = w.account) AS account_address,
   (SELECT coalesce(json_agg(json_build_object('kind', e.kind, 'at', e.at,
         'from_status', e.from_status, 'to_status', e.to_status, 'actor_kind', e.actor_kind,
         'actor', {_PERSON.format(id="e.actor", name=_NAME.format(id="e.actor"))},
         'engineer', {_PERSON.format(id="e.engineer", name=_NAME.format(id="e.engineer"))},
-        'lat', e.lat, 'lng', e.lng, 'note', e.note) ORDER BY e.at, e.id), '[]')
+        'lat', e.lat, 'lng', e.lng, 'note', e.note, 'reason', e.reason)
+        ORDER BY e.at, e.id), '[]')
      FROM work_order_event e WHERE e.work_order = w.id) AS events_json,
   {_PARTS.format(job="w.id")} AS parts_json,
   {_RATING.format(job="w.id")} AS rating_json,

@@ -139,6 +139,7 @@ class EventOut(msgspec.Struct):
     lat: float | None = None
     lng: float | None = None
     note: str | None = None
+    reason: str | None = None  # a declined offer's: too_far, no_parts, no_skill, off_shift, other
 
 
 class PartUsedOut(msgspec.Struct):
@@ -214,6 +215,9 @@ class WorkOrderOut(msgspec.Struct):
     rating: RatingOut | None = None
     history: list[HistoryItem] | None = None
     site: SiteOut | None = None
+    # What the offer card shows of the customer.
+    account_name: str | None = None
+    account_address: str | None = None
     # A planned visit (backend/maintenance/): its contract, due day and window.
     contract_id: int | None = None
     planned_for: date | None = None

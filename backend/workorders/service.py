@@ -173,9 +173,11 @@ async def act(
     lat: float | None = None,
     lng: float | None = None,
     note: str | None = None,
+    reason: str | None = None,
 ) -> None:
     """accept, decline, travel, arrive or cancel; an illegal step is a 409 with the state.
-    note goes on the step's event (why a job was cancelled)."""
+    note goes on the step's event (why a job was cancelled), reason too (why an offer was
+    declined: too_far, no_parts, no_skill, off_shift, other)."""
     rule = RULES[step]
     now = now_utc()
     async with db.transaction():
@@ -185,7 +187,7 @@ async def act(
         engineer = row["engineer"]
         if step == Step.DECLINE:
             await offers.release_offers(
-                [work_order_id], now, rule.event, ActorKind.STAFF, principal.id
+                [work_order_id], now, rule.event, ActorKind.STAFF, principal.id, note, reason
             )
         else:
             stamps = {Step.ACCEPT: "accepted_at", Step.ARRIVE: "arrived_at"}

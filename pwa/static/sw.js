@@ -59,15 +59,16 @@ const SHELL = [
   "/static/js/staff/account.js",
   "/static/js/staff/pool.js",
   "/static/js/staff/pipeline.js",
+  "/static/js/staff/day.js",
   "/static/js/staff/route.js",
   "/vendor/leaflet/leaflet.js",
   "/vendor/leaflet/leaflet.css",
 ];
 // What the staff app reads; anything else (the customer's pages, boards, …) is left to the
 // network as if there were no worker.
-const APP_PAGES = /^\/(login|engineer|rep|rep\/today|rep\/accounts|rep\/route|jobs\/\d+|visits\/\d+)$/;
+const APP_PAGES = /^\/(login|engineer|engineer\/jobs|rep|rep\/today|rep\/accounts|rep\/route|jobs\/\d+|visits\/\d+)$/;
 const APP_API =
-  /^\/api\/(me|me\/jobs|me\/today|work-orders\/\d+|engineers\/\d+\/stock|visits|visits\/\d+|accounts|users\/\d+\/route)$/;
+  /^\/api\/(me|me\/jobs|me\/day|me\/today|work-orders\/\d+|engineers\/\d+\/stock|visits|visits\/\d+|accounts|users\/\d+\/route)$/;
 // A slow network is worse than a saved copy: after this long the copy is shown, and the answer,
 // when it comes, refreshes the cache for next time.
 const NETWORK_PATIENCE_MS = 4000;

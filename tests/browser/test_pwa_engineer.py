@@ -175,7 +175,18 @@ async def test_declining_an_offer_hands_it_on(api, server):
     async with phone(server, position=SITE) as (_, page):
         await sign_in(page, server, me, "/engineer")
         await page.locator("#offer").get_by_role("button", name="Decline").click()
+        # It asks why, from a short list; "Other" takes a few words.
+        await page.locator("#offer").get_by_role("button", name="Decline the job").click()
+        await expect(page.get_by_text("Choose a reason.")).to_be_visible()
+        await page.get_by_label("Other").check()
+        await page.get_by_label("What is the reason?").fill("Ladder too short")
+        await page.locator("#offer").get_by_role("button", name="Decline the job").click()
         await eventually(lambda: _declined_by(job), [me.id])
+        reason = await db.fetchrow(
+            "SELECT reason, note FROM work_order_event WHERE work_order = $1 AND kind = 'declined'",
+            job,
+        )
+        assert (reason["reason"], reason["note"]) == ("other", "Ladder too short")
         await until_synced(page)
         await expect(page.locator("#offer")).to_be_hidden()
         await expect(page.get_by_text("No job right now.")).to_be_visible()

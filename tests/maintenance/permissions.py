@@ -103,6 +103,17 @@ CASES = [
         (401, 200, 200, 403, 404),
         route=JOB + "/report",
     ),
+    # The engineer's day and his live stream (not running under the in-process client: 503).
+    Case("GET", "/api/me/day", (401, 403, 403, 403, 200)),
+    Case("GET", "/engineer/jobs", (302, 302, 302, 302, 200)),  # the Jobs tab's page
+    Case("GET", "/api/me/events", (401, 403, 403, 403, 503)),
+    Case(
+        "POST",
+        "/api/work-orders/{job}/decline",
+        (401, 403, 403, 403, 200),
+        {"reason": "too_far"},
+        route=JOB + "/decline",
+    ),
     # The customer's report: whoever holds the sticker, once the job is done (not yet here).
     Case(
         "GET",

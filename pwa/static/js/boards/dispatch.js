@@ -330,7 +330,9 @@ async function renderDetail() {
     form,
     el("h3", {}, T.events),
     el("ol", { class: "events" }, ...events.map((ev) => el("li", {},
-      `${WHEN.format(new Date(ev.at))} · ${T.event_names[ev.kind] ?? ev.kind}${ev.engineer ? ` · ${ev.engineer.name}` : ""}`))),
+      `${WHEN.format(new Date(ev.at))} · ${T.event_names[ev.kind] ?? ev.kind}${ev.engineer ? ` · ${ev.engineer.name}` : ""}`,
+      ev.reason ? el("span", { class: "reason", "data-reason": ev.reason },
+        ` · ${T.reasons[ev.reason] ?? ev.reason}${ev.note ? `: ${ev.note}` : ""}`) : null))),
   );
 }
 

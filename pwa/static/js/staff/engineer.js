@@ -2,11 +2,11 @@
 // hand, van stock and job alerts. Tracks the route while on duty and the app is open.
 import { $, fillWith, h, showError } from "./dom.js";
 import { locate } from "./geo.js";
-import { act, offerBlock, seenStatus } from "./jobs.js";
+import { act, listenForOffers, offerBlock, seenStatus } from "./jobs.js";
 import { wirePush } from "./push.js";
 import { keepOffline, load, me, startShell } from "./shell.js";
 import * as tracker from "./tracker.js";
-import { number, say, table } from "../shared/text.js";
+import { dateTime, number, say, table } from "../shared/text.js";
 
 const outbox = await startShell();
 const ACTIVE = ["accepted", "en_route", "on_site"];
@@ -33,8 +33,14 @@ function renderDuty() {
 }
 
 function jobSummary(job) {
+  const priority = table("priority")[job.priority] || job.priority;
   return [
     h("p", { class: "strong" }, job.product, " · ", job.serial),
+    job.account_name ? h("p", { class: "customer" }, job.account_address ? say("offer.customer", { name: job.account_name, address: job.account_address }) : job.account_name) : null,
+    h("p", {},
+      h("span", { class: `chip prio-${job.priority}` }, priority), " ",
+      h("span", { class: `chip sla-${job.sla}` }, table("sla")[job.sla] || job.sla), " ",
+      job.respond_by && job.status === "offered" ? h("small", {}, say("offer.sla", { time: dateTime(job.respond_by) })) : null),
     h("p", { class: "what" }, job.description),
     job.distance_km != null ? h("p", { class: "muted" }, say("offer.distance", { km: number(job.distance_km) })) : null,
   ];
@@ -46,7 +52,11 @@ function renderJobs() {
   const offer = seen.find((s) => s.status === "offered");
   const active = seen.find((s) => ACTIVE.includes(s.status));
   $("offer").hidden = !offer;
-  if (offer) {
+  // A reason being chosen for declining this very offer is not wiped by a refresh.
+  const asking = $("offer-body").querySelector("form.decline-reason");
+  const same = offer && $("offer-body").dataset.job === String(offer.job.id);
+  if (offer && !(asking && same)) {
+    $("offer-body").dataset.job = String(offer.job.id);
     fillWith(
       $("offer-body"),
       jobSummary(offer.job),
@@ -132,7 +142,6 @@ await keepOffline([
 navigator.serviceWorker?.addEventListener("message", (event) => {
   if (event.data?.type === "push") refresh();
 });
-// Offers arrive by push when alerts are on; without them, a look every half-minute.
-setInterval(() => {
-  if (navigator.onLine && document.visibilityState === "visible") refresh();
-}, 30_000);
+// Offers arrive on the live stream while the app is open (by push when it is closed); only when
+// the stream cannot connect, a look every half-minute.
+listenForOffers(refresh);

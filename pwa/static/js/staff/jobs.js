@@ -2,7 +2,7 @@
 // moved on by writes still in the outbox), the offer's countdown and its two buttons.
 import { h } from "./dom.js";
 import * as outbox from "./outbox.js";
-import { say } from "../shared/text.js";
+import { say, table } from "../shared/text.js";
 
 // The status each queued action leads to.
 const LEADS_TO = {
@@ -40,8 +40,39 @@ function clock(ms) {
 export function offerBlock(job, onLapse) {
   const left = h("p", { class: "countdown", role: "timer", "aria-live": "off" });
   const accept = h("button", { type: "button", class: "primary", onclick: () => act(job, "accept") }, say("offer.accept"));
-  const decline = h("button", { type: "button", class: "secondary", onclick: () => act(job, "decline") }, say("offer.decline"));
-  const buttons = h("div", { class: "buttons" }, accept, decline);
+  const decline = h("button", { type: "button", class: "secondary", onclick: () => askReason() }, say("offer.decline"));
+  const answers = h("div", { class: "buttons" }, accept, decline);
+  const buttons = h("div", {}, answers);
+  // Declining asks why (the dispatch board shows it): a short list, "other" with a few words.
+  const askReason = () => {
+    const reasons = table("decline_reasons");
+    const note = h("input", { type: "text", name: "note", maxlength: "300", "aria-label": say("decline.note"), hidden: true });
+    const error = h("p", { class: "error", role: "alert", hidden: true });
+    const choices = Object.entries(reasons).map(([code, text]) =>
+      h("label", { class: "choice" },
+        h("input", { type: "radio", name: `reason-${job.id}`, value: code,
+          onchange: () => { note.hidden = code !== "other"; if (!note.hidden) note.focus(); } }),
+        " ", text));
+    const form = h("form", { class: "decline-reason" },
+      h("fieldset", {}, h("legend", {}, say("decline.title")), ...choices, note),
+      error,
+      h("div", { class: "buttons" },
+        h("button", { type: "submit", class: "primary" }, say("decline.send")),
+        h("button", { type: "button", class: "secondary", onclick: () => form.replaceWith(answers) }, say("decline.back"))));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const picked = form.querySelector("input[type=radio]:checked")?.value;
+      if (!picked) {
+        error.textContent = say("decline.pick");
+        error.hidden = false;
+        return;
+      }
+      const text = note.value.trim();
+      act(job, "decline", text && picked === "other" ? { reason: picked, note: text } : { reason: picked });
+    });
+    answers.replaceWith(form);
+    form.querySelector("input[type=radio]").focus();
+  };
   const expires = job.offer_expires_at ? Date.parse(job.offer_expires_at) : null;
   let ticker = null;
   const tick = () => {
@@ -66,4 +97,44 @@ export function offerBlock(job, onLapse) {
     ticker = setInterval(tick, 1000);
   }
   return h("div", { class: "offer-block" }, left, buttons);
+}
+
+/**
+ * Calls onOffer() the moment a job is offered to this engineer, while the app is open: the live
+ * stream (GET /api/me/events) says so, no push needed; each (re)connection reads once too, for
+ * what came while it was away. Only when the stream cannot connect does the page look every
+ * half-minute instead.
+ */
+export function listenForOffers(onOffer, pollMs = 30_000) {
+  let poller = null;
+  const poll = () => {
+    poller ??= setInterval(() => {
+      if (navigator.onLine && document.visibilityState === "visible") onOffer();
+    }, pollMs);
+  };
+  const stopPolling = () => {
+    clearInterval(poller);
+    poller = null;
+  };
+  if (!("EventSource" in window)) {
+    poll();
+    return;
+  }
+  const connect = () => {
+    const source = new EventSource("/api/me/events");
+    source.addEventListener("hello", () => {
+      stopPolling();
+      document.body.dataset.live = "on";
+      onOffer();
+    });
+    source.addEventListener("change", () => onOffer());
+    source.addEventListener("error", () => {
+      document.body.dataset.live = "off";
+      poll();
+      // A refused stream (signed out, the server without live updates) is not retried by the
+      // browser: try again later, polling meanwhile.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 15_000);
+    });
+  };
+  connect();
 }
