@@ -10,6 +10,7 @@ from litestar.response import Template
 
 from backend.customers import devices
 from backend.errors import NotFound, TooManyRequests
+from backend.maintenance.service import coverage
 from backend.pages import i18n
 from backend.pages.report import DONE, render_report
 from backend.schemas import INT4_MAX
@@ -65,6 +66,8 @@ class CustomerPages(Controller):
             "token": token,
             "device": device,
             "requests": await queries.device_requests(device.id),
+            # Stored contracts in force (the warranty line above says the derived one).
+            "contracts": [c for c in await coverage(device.id) if c.id is not None],
         }
         return i18n.render(request, "device.html", context, headers=CUSTOMER_HEADERS)
 

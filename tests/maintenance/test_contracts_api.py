@@ -62,6 +62,9 @@ async def test_the_clock_plans_each_device_up_to_the_horizon_once(api):
     assert datetime.fromisoformat(first["window_closes_at"]) == day_start(today() + timedelta(3))
     job = await api.get(f"/api/work-orders/{first['work_order_id']}", headers=w.admin.headers)
     assert job.json()["source"] == "plan"
+    page = await api.get(f"/q/{w.token}")  # the customer sees the device is under contract
+    assert 'data-kind="maintenance"' in page.text
+    assert "Maintenance contract until" in page.text
 
 
 async def test_two_workers_running_the_plans_at_once_make_each_visit_once(api):
