@@ -26,7 +26,7 @@ import httpx
 from backend import db
 from backend.clock import Job, now_utc
 from backend.integrations.tables import DeliveryStatus
-from backend.integrations.urls import OutboundRefused, check_url
+from backend.outbound import OutboundRefused, check_url, guarded_client
 
 log = logging.getLogger("fieldline.webhooks")
 
@@ -104,6 +104,8 @@ async def _post(
             response = await client.post(row["url"], content=body, headers=headers)
     except TimeoutError:
         return None, f"no answer within {TOTAL_TIMEOUT:g} s", {}
+    except OutboundRefused as exc:  # the name came to point inside between check and connect
+        return None, f"refused: {exc}", {}
     except httpx.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}"[:300], {}
     return response.status_code, None, dict(response.headers)
@@ -199,9 +201,11 @@ async def _deliver(client: httpx.AsyncClient, row: Any) -> DeliveryStatus:
 
 
 def client() -> httpx.AsyncClient:
-    """Redirects are not followed: a receiver could send the request anywhere, unchecked."""
-    timeout = httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT)
-    return httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False)
+    """backend/outbound.py's client: every address checked as it is connected to (no DNS
+    rebinding), redirects never followed."""
+    http = guarded_client("webhook", timeout=TOTAL_TIMEOUT)
+    http.timeout = httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT)
+    return http
 
 
 async def send(rows: Sequence[Any]) -> Counter[str]:

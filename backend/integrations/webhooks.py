@@ -28,7 +28,7 @@ from backend.integrations.schemas import (
     WebhookPatch,
 )
 from backend.integrations.tables import DeliveryStatus, EventType
-from backend.integrations.urls import OutboundRefused, check_url
+from backend.outbound import OutboundRefused, check_url
 from backend.schemas import Page, from_row
 
 # --- the outbox ----------------------------------------------------------------------------------

@@ -58,8 +58,8 @@ CASES = [
 
 
 async def world(api: AsyncClient, w: World) -> None:
-    """A hook with one given-up delivery. Its URL is loopback, which the matrix (no
-    FIELDLINE_WEBHOOK_ALLOW_PRIVATE) refuses at send time: a retry's send touches no network.
+    """A hook with one given-up delivery. Its URL is http://127.0.0.1, which the outbound guard
+    refuses at send time in the matrix: a retry's send touches no network.
     It follows an event nothing in the matrix emits."""
     hook = await db.fetchval(
         """INSERT INTO webhook (url, events, secret, created_by)
