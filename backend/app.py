@@ -12,7 +12,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
-from backend import db, hygiene, idempotency, ratelimit, tasks
+from backend import db, hygiene, idempotency, openapi, ratelimit, tasks
 from backend.activity.controllers import ACTIVITY_CONTROLLERS
 from backend.activity.rules import REMINDERS_JOB, RULES_JOB
 from backend.boards.controllers import BOARD_CONTROLLERS
@@ -99,7 +99,7 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
 
 
 def create_app() -> Litestar:
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             AuthController,
             MeController,
@@ -181,3 +181,5 @@ def create_app() -> Litestar:
         ),
         debug=False,
     )
+    # The OpenAPI document states our error shape and the statuses each operation answers.
+    return openapi.install(app)

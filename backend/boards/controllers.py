@@ -114,7 +114,7 @@ class BoardController(Controller):
         """CSAT, first-time fix, SLA breaches, service times, engineers, models, parts."""
         return await satisfaction_board(date_from, date_to, zone_id)
 
-    @get("/satisfaction/csv")
+    @get("/satisfaction/csv", media_type="text/csv")
     async def satisfaction_csv(
         self,
         table: FromQuery[SatisfactionTable],
@@ -156,7 +156,7 @@ class BoardController(Controller):
         due, received and overdue by month, and pool moves per rep."""
         return await pipeline_board(date_from, date_to, owner_id)
 
-    @get("/sales/csv")
+    @get("/sales/csv", media_type="text/csv")
     async def sales_csv(
         self,
         table: FromQuery[SalesTable],
@@ -176,7 +176,7 @@ class BoardController(Controller):
         rows, columns = rows_of[table]
         return csv_response(rows, name, columns)
 
-    @get("/stream")
+    @get("/stream", media_type="text/event-stream")
     async def stream(self, channels: NamedDependency[ChannelsPlugin]) -> ServerSentEvent:
         """Server-sent events: "hello" once subscribed (reload the board), then one "change"
         per job transition or engineer duty/position change: {"kind", "id", "status"}."""
