@@ -40,6 +40,8 @@ STORES: dict[str, tuple[str, dict[str, str | None]]] = {
     "workorders.CancelIn": ("work_order_event", {"reason": "note"}),
     "catalogue.ProductIn": ("product", {}),
     "catalogue.PartIn": ("part", {}),
+    "catalogue.ProductPatch": ("product", {}),
+    "catalogue.PartPatch": ("part", {}),
     "customers.AccountIn": ("account", {}),
     "customers.AccountPatch": ("account", {}),
     "customers.ContactIn": ("contact", {}),

@@ -21,10 +21,12 @@ from tests.support.servers import app_server
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
-# Signing out or changing one's own user (deactivating, a new role) would end the run's session.
-EXCLUDE = r"^/api/auth/logout$|^/api/users/\{user_id\}$"
+# Signing out or changing one's own user (deactivating, a new role) would end the run's session;
+# the boards' event stream never ends by design (each example would wait for the timeout; its
+# media type is held by test_input_openapi.py).
+EXCLUDE = r"^/api/auth/logout$|^/api/users/\{user_id\}$|^/api/boards/stream$"
 RUNS = {  # role → (phases, examples per operation)
-    "admin": ("fuzzing", 25),
+    "admin": ("fuzzing", 20),
     "rep": ("fuzzing", 15),
     "engineer": ("fuzzing", 15),
     "anonymous": ("fuzzing", 15),
