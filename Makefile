@@ -34,7 +34,7 @@ lint: $(VENV)/.installed pwa/node_modules/.installed catalogs
 
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
 
 test: lint chromium
 	$(BIN)/pytest

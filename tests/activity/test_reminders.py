@@ -15,17 +15,18 @@ from backend.activity.tables import ObjectKind
 from backend.activity.tasks import Rule, open_task
 from backend.push import service
 from tests.support.factories import account, staff
+from tests.support.outbound import allowing
 from tests.support.push_receiver import Browser, PushReceiver
 
 
 @pytest.fixture
 async def receiver(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[PushReceiver]:
-    monkeypatch.setenv("FIELDLINE_PUSH_ALLOW_HTTP", "1")  # the receiver is http://127.0.0.1
     monkeypatch.setattr(service, "RETRY_DELAYS", (0.0, 0.0))
     monkeypatch.setattr(service, "_signer", None)  # the api fixture emptied app_secret
-    async with PushReceiver() as push_service:
-        yield push_service
-    await tasks.drain()
+    with allowing("127.0.0.1", http=True):  # the receiver is http://127.0.0.1 (backend/outbound.py)
+        async with PushReceiver() as push_service:
+            yield push_service
+        await tasks.drain()
 
 
 async def test_a_task_come_due_is_pushed_once(api, receiver):
