@@ -28,7 +28,8 @@ BRANCHES = {
 SELECT f.at, f.id::bigint AS id, u.name AS actor, f.method || ': ' || left(f.content, 200)
        AS summary, 'follow_up' AS ref_type, f.id AS ref_id,
        json_build_object('method', f.method, 'next_contact_at', f.next_contact_at,
-                         'lead_id', f.lead, 'opportunity_id', f.opportunity) AS data
+                         'lead_id', f.lead, 'opportunity_id', f.opportunity,
+                         'content', left(f.content, 200)) AS data
 FROM follow_up f LEFT JOIN app_user u ON u.id = f.author
 WHERE f.account = $1 AND {after} AND ($8 OR f.author = $6)
 ORDER BY f.at DESC, f.id DESC""",
@@ -45,7 +46,8 @@ ORDER BY 1 DESC, v.id DESC""",
     "lead": """
 SELECT l.converted_at AS at, l.id::bigint AS id, u.name AS actor,
        'Lead converted: ' || COALESCE(l.company, l.name) AS summary, 'lead' AS ref_type,
-       l.id AS ref_id, json_build_object('source', l.source) AS data
+       l.id AS ref_id,
+       json_build_object('source', l.source, 'name', COALESCE(l.company, l.name)) AS data
 FROM lead l LEFT JOIN app_user u ON u.id = l.owner
 WHERE l.account = $1 AND l.converted_at IS NOT NULL AND ($7 OR l.owner = $6)
   AND {after}
@@ -55,7 +57,8 @@ SELECT sc.at, sc.id AS id, u.name AS actor,
        o.name || ': ' || COALESCE(fs.name || ' → ', '') || ts.name AS summary,
        'opportunity' AS ref_type, o.id AS ref_id,
        json_build_object('from_stage', fs.name, 'to_stage', ts.name, 'kind', ts.kind,
-                         'lost_reason', sc.lost_reason) AS data
+                         'lost_reason', sc.lost_reason, 'opportunity', o.name,
+                         'from_stage_zh', fs.name_zh, 'to_stage_zh', ts.name_zh) AS data
 FROM opportunity o JOIN opportunity_stage_change sc ON sc.opportunity = o.id
 JOIN stage ts ON ts.id = sc.to_stage LEFT JOIN stage fs ON fs.id = sc.from_stage
 LEFT JOIN app_user u ON u.id = sc.actor
@@ -66,7 +69,7 @@ SELECT ce.at, ce.id::bigint AS id, u.name AS actor,
        c.number || ' ' || ce.kind || COALESCE(': ' || ce.reason, '') AS summary,
        'contract' AS ref_type, c.id AS ref_id,
        json_build_object('event', ce.kind, 'number', c.number, 'amount', c.amount,
-                         'currency', c.currency) AS data
+                         'currency', c.currency, 'reason', ce.reason) AS data
 FROM contract c JOIN contract_event ce ON ce.contract = c.id
 LEFT JOIN app_user u ON u.id = ce.actor
 WHERE c.account = $1 AND ($7 OR c.owner = $6) AND {after}
@@ -76,7 +79,8 @@ SELECT p.created_at AS at, p.id::bigint AS id, u.name AS actor,
        'Payment ' || p.amount || ' ' || c.currency || ' on ' || c.number AS summary,
        'contract' AS ref_type, c.id AS ref_id,
        json_build_object('amount', p.amount, 'currency', c.currency,
-                         'received_on', p.received_on, 'method', p.method) AS data
+                         'received_on', p.received_on, 'method', p.method,
+                         'number', c.number) AS data
 FROM contract c JOIN payment p ON p.contract = c.id LEFT JOIN app_user u ON u.id = p.recorded_by
 WHERE c.account = $1 AND ($7 OR c.owner = $6) AND {after}
 ORDER BY p.created_at DESC, p.id DESC""",
@@ -85,8 +89,8 @@ ORDER BY p.created_at DESC, p.id DESC""",
 SELECT e.at, e.id::bigint AS id, u.name AS actor,
        '#' || w.id || ' ' || e.kind || COALESCE(': ' || e.note, '') AS summary,
        'work_order' AS ref_type, w.id AS ref_id,
-       json_build_object('event', e.kind, 'status', e.to_status, 'actor_kind', e.actor_kind)
-           AS data
+       json_build_object('event', e.kind, 'status', e.to_status, 'actor_kind', e.actor_kind,
+                         'note', e.note) AS data
 FROM work_order w JOIN work_order_event e ON e.work_order = w.id
 LEFT JOIN app_user u ON u.id = e.actor
 WHERE w.account = $1 AND $7 AND e.kind <> 'rated' AND {after}
@@ -114,14 +118,15 @@ SELECT pm.at, pm.id AS id, u.name AS actor,
        pm.kind || COALESCE(': ' || pm.reason, '') AS summary, 'account' AS ref_type,
        pm.account AS ref_id,
        json_build_object('move', pm.kind, 'from_owner', fo.name, 'to_owner', tow.name,
-                         'rule_days', pm.rule_days) AS data
+                         'rule_days', pm.rule_days, 'reason', pm.reason) AS data
 FROM pool_move pm LEFT JOIN app_user u ON u.id = pm.actor
 LEFT JOIN app_user fo ON fo.id = pm.from_owner LEFT JOIN app_user tow ON tow.id = pm.to_owner
 WHERE pm.account = $1 AND {after}
 ORDER BY pm.at DESC, pm.id DESC""",
     "task": """
 SELECT t.done_at AS at, t.id::bigint AS id, u.name AS actor, 'Done: ' || t.title AS summary,
-       'task' AS ref_type, t.id AS ref_id, json_build_object('rule', t.rule) AS data
+       'task' AS ref_type, t.id AS ref_id,
+       json_build_object('rule', t.rule, 'title', t.title) AS data
 FROM task t LEFT JOIN app_user u ON u.id = t.done_by
 WHERE t.account = $1 AND t.done_at IS NOT NULL AND ($7 OR t.assignee = $6) AND {after}
 ORDER BY t.done_at DESC, t.id DESC""",

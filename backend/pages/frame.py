@@ -72,8 +72,35 @@ ROLES = {
     "rep": N_("Sales rep"),
     "engineer": N_("Engineer"),
 }
+# What each event of a job's timeline is called (work_order_event.kind).
+EVENTS = {
+    "created": N_("Reported"),
+    "offered": N_("Offered"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "expired": N_("Offer lapsed"),
+    "withdrawn": N_("Offer withdrawn"),
+    "en_route": N_("On the way"),
+    "arrived": N_("Arrived"),
+    "completed": N_("Completed"),
+    "cancelled": N_("Cancelled"),
+    "rated": N_("Rated"),
+    "planned": N_("Planned"),
+    "window_opened": N_("Window opened"),
+    "reoffered": N_("Passed on (VIP, late)"),
+    "sla_warning": N_("SLA at risk"),
+    "sla_breached": N_("SLA breached"),
+    "paused": N_("Paused"),
+    "resumed": N_("Resumed"),
+}
 DUTIES = {"off_duty": N_("Off duty"), "available": N_("Available"), "busy": N_("Busy")}
-CODES = {"statuses": STATUSES, "priorities": PRIORITIES, "roles": ROLES, "duties": DUTIES}
+CODES = {
+    "statuses": STATUSES,
+    "priorities": PRIORITIES,
+    "roles": ROLES,
+    "duties": DUTIES,
+    "events": EVENTS,
+}
 
 
 def _served_paths(request: Request[Any, Any, Any]) -> set[str]:

@@ -21,21 +21,6 @@ from backend.workorders import candidates, queries
 from backend.workorders.service import RULES, Step
 from backend.workorders.tables import Status
 
-N_ = frame.N_
-# What each event of a job's timeline is called (work_order_event.kind).
-EVENTS = {
-    "created": N_("Reported"),
-    "offered": N_("Offered"),
-    "accepted": N_("Accepted"),
-    "declined": N_("Declined"),
-    "expired": N_("Offer lapsed"),
-    "withdrawn": N_("Offer withdrawn"),
-    "en_route": N_("On the way"),
-    "arrived": N_("Arrived"),
-    "completed": N_("Completed"),
-    "cancelled": N_("Cancelled"),
-    "rated": N_("Rated"),
-}
 REASSIGNABLE = frozenset({Status.NEW, Status.OFFERED})
 
 
@@ -91,7 +76,7 @@ class WorkOrderPages(Controller):
         context = {
             "job": job,
             "account": await customers.get_account(principal, job.account_id),
-            "events_names": EVENTS,
+            "events_names": frame.EVENTS,
             "candidates": (
                 await candidates.candidates(work_order_id, now_utc()) if reassignable else []
             ),
