@@ -3,7 +3,10 @@ by dispatch once their window opens.
 
 Due days come from backend/maintenance/schedule.py; the rows go in a batch of contracts at a time,
 one INSERT over arrays. A unique index (device, due day) makes a second run, or a second worker
-running at the same moment, add nothing: its rows meet the index and are skipped.
+running at the same moment, add nothing: its rows meet the index and are skipped. A scheduled
+plan's contract keeps a bookmark, its first due day not made yet (`plan_next_due`), and is read
+again only once its horizon reaches that day: most rounds have nothing to compute. A planned
+visit the office cancels is therefore not made again; resuming a contract clears the bookmark.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from backend.maintenance.schedule import (
     Plan,
     Unit,
     next_after_completion,
+    next_scheduled_due,
     scheduled_dues,
     window,
 )
@@ -40,7 +44,15 @@ SELECT c.id, c.starts_on, c.ends_on, c.respond_hours, c.plan_every, c.plan_unit,
 FROM service_contract c
 WHERE c.status = 'active' AND c.plan_every IS NOT NULL AND c.ends_on >= $1
   AND c.starts_on <= $1 + c.horizon_days AND c.id > $2
+  AND (c.generate = 'after_completion' OR c.plan_next_due IS NULL
+       OR c.plan_next_due <= $1 + c.horizon_days)
 ORDER BY c.id LIMIT $3"""
+
+# Nothing more to make for a scheduled plan: its contract ends before the next due day.
+NO_MORE = date(9999, 12, 31)
+BOOKMARK = """
+UPDATE service_contract c SET plan_next_due = n.due
+FROM unnest($1::int[], $2::date[]) AS n(id, due) WHERE c.id = n.id"""
 
 DEVICES = """
 SELECT cd.contract, d.id, d.account, d.product, COALESCE(d.lat, a.lat) AS lat,
@@ -193,8 +205,14 @@ async def generate(now: datetime, batch: int = BATCH) -> int:
         visits = [
             v for c in contracts for v in visits_of(c, by_contract.get(c["id"], []), last, day)
         ]
+        scheduled = [c for c in contracts if c["generate"] == Generate.SCHEDULED]
+        next_dues = [
+            next_scheduled_due(c["starts_on"], c["ends_on"], plan_of(c), day) or NO_MORE
+            for c in scheduled
+        ]
         async with db.transaction():
             made += len(await write_visits(visits, now))
+            await db.execute(BOOKMARK, [c["id"] for c in scheduled], next_dues)
 
 
 async def open_windows(now: datetime) -> list[int]:

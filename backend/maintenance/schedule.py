@@ -67,6 +67,16 @@ def scheduled_dues(starts_on: date, ends_on: date, plan: Plan, today: date) -> I
         k += 1
 
 
+def next_scheduled_due(starts_on: date, ends_on: date, plan: Plan, today: date) -> date | None:
+    """The fixed calendar's first due day past today's horizon (what a round on `today` did not
+    make yet), or None when the contract ends first."""
+    horizon = today + timedelta(days=plan.horizon_days)
+    k = _first_k(starts_on, plan, horizon)
+    while (due := step(starts_on, plan, k)) <= horizon:
+        k += 1
+    return due if due <= ends_on else None
+
+
 def _first_k(starts_on: date, plan: Plan, today: date) -> int:
     """A k whose due day is not after today's, found without walking a long past one by one."""
     if today <= starts_on:

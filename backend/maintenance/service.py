@@ -187,7 +187,8 @@ async def change_status(
             )
         await db.execute(
             """UPDATE service_contract SET status = $2::text, status_reason = $3, updated_at = $4,
-                   ends_on = CASE WHEN $2::text = 'ended' THEN LEAST(ends_on, $5) ELSE ends_on END
+                   ends_on = CASE WHEN $2::text = 'ended' THEN LEAST(ends_on, $5) ELSE ends_on END,
+                   plan_next_due = NULL
                WHERE id = $1""",
             contract_id,
             to,

@@ -35,6 +35,9 @@ class ServiceContract(Table):
     early_days = SmallInt(default=3)
     late_days = SmallInt(default=3)
     generate = Varchar(length=16, default="scheduled")
+    # A scheduled plan's first due day not made yet: the clock skips the contract until its
+    # horizon reaches it (NULL: plan it on the next round; 9999-12-31: nothing more to make).
+    plan_next_due = Date(null=True, default=None)
     created_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

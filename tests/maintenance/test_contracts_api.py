@@ -136,6 +136,31 @@ async def test_suspending_cancels_future_visits_with_the_reason_and_resuming_pla
     assert statuses.count("cancelled") == 10
 
 
+async def test_a_round_reads_a_contract_again_only_once_its_horizon_reaches_the_next_visit(api):
+    w = await world(api)
+    made = await contract(api, w)  # weekly from today: today … +28 made, +35 next
+    assert (await plans.plan_round(at_noon())).startswith("5 planned")
+    bookmark = "SELECT plan_next_due FROM service_contract WHERE id = $1"
+    assert await db.fetchval(bookmark, made["id"]) == today() + timedelta(days=35)
+
+    # The office cancels one planned visit: the clock does not make it again.
+    first = (await show(api, w, made["id"]))["occurrences"][0]["work_order_id"]
+    cancelled = await api.post(
+        f"/api/work-orders/{first}/cancel",
+        json={"reason": "Customer closed that week"},
+        headers=w.supervisor.headers,
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert (await plans.plan_round(at_noon(1))).startswith("0 planned")
+    assert await db.fetchval(bookmark, made["id"]) == today() + timedelta(days=35)
+
+    # Five days later the horizon reaches +35: that visit, and the bookmark moves a week on.
+    assert (await plans.plan_round(at_noon(5))).startswith("1 planned")
+    assert await db.fetchval(bookmark, made["id"]) == today() + timedelta(days=42)
+    dues = [o["planned_for"] for o in (await show(api, w, made["id"]))["occurrences"]]
+    assert len(dues) == len(set(dues)) == 6
+
+
 async def test_a_started_visit_is_kept_when_the_contract_is_suspended(api):
     w = await world(api)
     person = await engineer(api, w, 1)

@@ -13,6 +13,7 @@ from backend.maintenance.schedule import (
     Unit,
     add_months,
     next_after_completion,
+    next_scheduled_due,
     scheduled_dues,
     window,
 )
@@ -101,3 +102,20 @@ def test_after_completion_counts_from_the_day_the_last_was_done():
 def test_the_window_is_the_tolerance_around_the_due_day():
     plan = Plan(every=1, unit=Unit.MONTH, early_days=2, late_days=5)
     assert window(date(2027, 3, 1), plan) == (date(2027, 2, 27), date(2027, 3, 6))
+
+
+def test_the_next_due_is_the_first_past_the_horizon_or_none_after_the_end():
+    weekly = Plan(every=1, unit=Unit.WEEK, horizon_days=30)
+    today = date(2027, 6, 10)
+    made = list(scheduled_dues(date(2027, 1, 1), FAR, weekly, today))
+    following = next_scheduled_due(date(2027, 1, 1), FAR, weekly, today)
+    assert following is not None
+    assert following > date(2027, 7, 10) >= made[-1]
+    assert (following - made[-1]).days == 7
+    # From 31 January monthly, the horizon of 31 January reaches 2 March: 28 February is made,
+    # 31 March comes next (counted from the start, not from the shorter month).
+    monthly = Plan(every=1, unit=Unit.MONTH, horizon_days=30)
+    jan31 = date(2027, 1, 31)
+    assert list(scheduled_dues(jan31, FAR, monthly, jan31)) == [jan31, date(2027, 2, 28)]
+    assert next_scheduled_due(jan31, FAR, monthly, jan31) == date(2027, 3, 31)
+    assert next_scheduled_due(date(2027, 1, 1), date(2027, 7, 12), weekly, today) is None
