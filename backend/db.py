@@ -261,4 +261,3 @@ async def migrate() -> list[str]:
         if not result.success:
             raise RuntimeError(f"migration failed: {result.message}\n{chatter.getvalue()}")
     return pending
-

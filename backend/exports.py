@@ -52,6 +52,8 @@ def _csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, datetime):  # to the second, in the zone it carries (ours: UTC)
+        return value.isoformat(sep=" ", timespec="seconds")
     return neutralise(value)
 
 

@@ -6,14 +6,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.response import Template
 
 from backend.catalogue import service as catalogue
 from backend.pages import frame
+from backend.pages.export import ExportFormat, download, field
 from backend.pages.listing import ListView
 from backend.pages.office_users import admin_only
 from backend.schemas import Limit, Offset, PathId, Search
+
+N_ = frame.N_
+PRODUCT_COLUMNS = (
+    field(N_("SKU"), "sku"),
+    field(N_("Name"), "name"),
+    field(N_("Category"), "category"),
+    field(N_("Required skill"), "required_skill"),
+    field(N_("Warranty (months)"), "warranty_months"),
+    field(N_("Signature required"), "signature_required"),
+)
+PART_COLUMNS = (field(N_("SKU"), "sku"), field(N_("Name"), "name"), field(N_("Price"), "price"))
 
 
 class CataloguePages(Controller):
@@ -30,7 +42,8 @@ class CataloguePages(Controller):
         offset: Offset = 0,
     ) -> Template:
         frame.office_principal(request, "catalogue")
-        view = ListView("/catalogue", await catalogue.list_products(q, limit, offset), {"q": q})
+        found = await catalogue.list_products(q, limit, offset)
+        view = ListView("/catalogue", found, {"q": q}, exportable=True)
         context = {"view": view, "tab": "products"}
         return frame.render(request, "catalogue", "office/catalogue.html", context)
 
@@ -43,9 +56,34 @@ class CataloguePages(Controller):
         offset: Offset = 0,
     ) -> Template:
         frame.office_principal(request, "catalogue")
-        view = ListView("/catalogue/parts", await catalogue.list_parts(q, limit, offset), {"q": q})
+        found = await catalogue.list_parts(q, limit, offset)
+        view = ListView("/catalogue/parts", found, {"q": q}, exportable=True)
         context = {"view": view, "tab": "parts"}
         return frame.render(request, "catalogue", "office/catalogue.html", context)
+
+    @get("/export")
+    async def products_export(
+        self, request: Request[Any, Any, Any], format: ExportFormat, q: Search = None
+    ) -> Response[bytes]:
+        """Every product model of the search as CSV or XLSX."""
+        frame.office_principal(request, "catalogue")
+
+        async def fetch(limit: int, offset: int) -> Any:
+            return await catalogue.list_products(q, limit, offset)
+
+        return await download(request, format, fetch, PRODUCT_COLUMNS, "products")
+
+    @get("/parts/export")
+    async def parts_export(
+        self, request: Request[Any, Any, Any], format: ExportFormat, q: Search = None
+    ) -> Response[bytes]:
+        """Every spare part of the search, with its price, as CSV or XLSX."""
+        frame.office_principal(request, "catalogue")
+
+        async def fetch(limit: int, offset: int) -> Any:
+            return await catalogue.list_parts(q, limit, offset)
+
+        return await download(request, format, fetch, PART_COLUMNS, "parts")
 
     @get("/products/new")
     async def new_product(self, request: Request[Any, Any, Any]) -> Template:

@@ -5,20 +5,59 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from backend.access import Principal
 from backend.catalogue import service as catalogue
 from backend.customers import devices, qr
 from backend.customers import service as customers
 from backend.errors import Invalid
 from backend.pages import frame, i18n
+from backend.pages.export import ExportFormat, Fetch, download, field
 from backend.pages.listing import ListView
 from backend.schemas import Limit, Offset, PathId, QueryId, Search, Sort
 from backend.workorders import queries as work_orders
 
 MAX_LABELS = 240  # ten A4 sheets of 3 × 8
+N_ = frame.N_
+COLUMNS = (
+    field(N_("Serial"), "serial"),
+    field(N_("SKU"), "product_sku"),
+    field(N_("Product"), "product_name"),
+    field(N_("Account"), "account_name"),
+    field(N_("Installed on"), "installed_on"),
+    field(N_("Warranty until"), "warranty_until"),
+    field(N_("In warranty"), "in_warranty"),
+    field(N_("Latitude"), "lat"),
+    field(N_("Longitude"), "lng"),
+    field(N_("QR address"), "qr_url"),
+)
+
+
+def finder(
+    principal: Principal,
+    q: str | None,
+    account_id: int | None,
+    product_id: int | None,
+    sort: str | None,
+) -> Fetch:
+    """The list's devices for a filter: the page, its file and its label sheet alike."""
+
+    async def fetch(limit: int, offset: int) -> Any:
+        return await devices.list_devices(
+            principal,
+            account_id=account_id,
+            product_id=product_id,
+            serial=None,
+            limit=limit,
+            offset=offset,
+            q=q,
+            sort=sort,
+        )
+
+    return fetch
 
 
 def _parse_ids(raw: str) -> list[int]:
@@ -53,18 +92,9 @@ class DevicePages(Controller):
         offset: Offset = 0,
     ) -> Template:
         principal = frame.office_principal(request, "devices")
-        found = await devices.list_devices(
-            principal,
-            account_id=account_id,
-            product_id=product_id,
-            serial=None,
-            limit=limit,
-            offset=offset,
-            q=q,
-            sort=sort,
-        )
+        found = await finder(principal, q, account_id, product_id, sort)(limit, offset)
         filters = {"q": q, "account_id": account_id, "product_id": product_id}
-        view = ListView("/devices", found, filters, sort)
+        view = ListView("/devices", found, filters, sort, exportable=True)
         account = (
             await customers.get_account(principal, account_id) if account_id is not None else None
         )
@@ -75,6 +105,21 @@ class DevicePages(Controller):
             "max_labels": MAX_LABELS,
         }
         return frame.render(request, "devices", "office/devices.html", context)
+
+    @get("/export")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        format: ExportFormat,
+        q: Search = None,
+        account_id: QueryId = None,
+        product_id: QueryId = None,
+        sort: Sort = None,
+    ) -> Response[bytes]:
+        """Every device of the list's filter, in its order, as CSV or XLSX."""
+        principal = frame.office_principal(request, "devices")
+        fetch = finder(principal, q, account_id, product_id, sort)
+        return await download(request, format, fetch, COLUMNS, "devices")
 
     @get("/new")
     async def new(self, request: Request[Any, Any, Any], account_id: QueryId = None) -> Template:
@@ -112,16 +157,7 @@ class DevicePages(Controller):
         if ids is not None:
             chosen = await devices.devices_by_ids(_parse_ids(ids))
         else:
-            found = await devices.list_devices(
-                principal,
-                account_id=account_id,
-                product_id=product_id,
-                serial=None,
-                limit=MAX_LABELS + 1,
-                offset=0,
-                q=q,
-                sort=sort,
-            )
+            found = await finder(principal, q, account_id, product_id, sort)(MAX_LABELS + 1, 0)
             if found.total > MAX_LABELS:
                 raise Invalid("q", f"at most {MAX_LABELS} labels at once; narrow the filter")
             chosen = found.items

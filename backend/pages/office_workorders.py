@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from backend.access import Role
+from backend.access import Principal, Role
 from backend.clock import now_utc
 from backend.customers import devices
 from backend.customers import service as customers
 from backend.pages import frame
+from backend.pages.export import Column, ExportFormat, Fetch, download, field
 from backend.pages.listing import ListView
 from backend.schemas import Limit, Offset, PathId, QueryId
 from backend.staff import service as staff
@@ -22,11 +23,39 @@ from backend.workorders.service import RULES, Step
 from backend.workorders.tables import Status
 
 REASSIGNABLE = frozenset({Status.NEW, Status.OFFERED})
+COLUMNS = (
+    field(N_("Job"), "id"),
+    field(N_("Priority"), "priority", frame.PRIORITIES),
+    field(N_("Status"), "status", frame.STATUSES),
+    field(N_("Account"), "account_name"),
+    field(N_("Product"), "product"),
+    field(N_("Serial"), "serial"),
+    field(N_("Description"), "description"),
+    Column(N_("Engineer"), lambda job: job.engineer.name if job.engineer else None),
+    field(N_("Reported"), "created_at"),
+    field(N_("Respond by"), "respond_by"),
+    field(N_("Resolve by"), "resolve_by"),
+    field(N_("SLA breached"), "sla_breached"),
+    field(N_("Reported by"), "reporter_name"),
+    field(N_("Phone"), "reporter_phone"),
+    field(N_("Resolution"), "resolution"),
+)
 
 
 async def engineers() -> list[tuple[int, str]]:
     found = await staff.list_users(Role.ENGINEER, None, True, 200, 0)
     return [(e.id, e.name) for e in found.items]
+
+
+def finder(principal: Principal, status: Status | None, engineer_id: int | None) -> Fetch:
+    """The list's work orders for a filter, for the page and for its file alike."""
+
+    async def fetch(limit: int, offset: int) -> Any:
+        return await queries.listing(
+            principal, status=status, engineer_id=engineer_id, limit=limit, offset=offset
+        )
+
+    return fetch
 
 
 class WorkOrderPages(Controller):
@@ -44,12 +73,24 @@ class WorkOrderPages(Controller):
         offset: Offset = 0,
     ) -> Template:
         principal = frame.office_principal(request, "work_orders")
-        found = await queries.listing(
-            principal, status=status, engineer_id=engineer_id, limit=limit, offset=offset
-        )
-        view = ListView("/work-orders", found, {"status": status, "engineer_id": engineer_id})
+        found = await finder(principal, status, engineer_id)(limit, offset)
+        filters = {"status": status, "engineer_id": engineer_id}
+        view = ListView("/work-orders", found, filters, exportable=True)
         context = {"view": view, "engineers": await engineers()}
         return frame.render(request, "work_orders", "office/work_orders.html", context)
+
+    @get("/export")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        format: ExportFormat,
+        status: FromQuery[Status | None] = None,
+        engineer_id: QueryId = None,
+    ) -> Response[bytes]:
+        """Every work order of the list's filter, newest first, as CSV or XLSX."""
+        principal = frame.office_principal(request, "work_orders")
+        fetch = finder(principal, status, engineer_id)
+        return await download(request, format, fetch, COLUMNS, "work-orders")
 
     @get("/new")
     async def new(
