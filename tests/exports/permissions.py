@@ -19,3 +19,12 @@ CASES = [
     for path in LISTS
     for fmt in ("csv", "xlsx")
 ]
+CASES += [
+    Case("GET", f"{path}?table={table}", (401, 200, 200, 403, 403), route=path)
+    for path, table in (
+        ("/api/boards/satisfaction/xlsx", "engineers"),
+        ("/api/boards/sales/xlsx", "uncontacted"),
+        ("/api/boards/dispatch/csv", "jobs"),
+        ("/api/boards/dispatch/xlsx", "engineers"),
+    )
+]

@@ -47,9 +47,22 @@ function engineerShown(e) {
     && (!board.skill || e.skills.includes(board.skill));
 }
 
+// The tables' downloads (GET /api/boards/dispatch/csv|xlsx) follow the filters shown.
+function exportLinks() {
+  const params = new URLSearchParams();
+  if (board.zone) params.set("zone_id", board.zone);
+  if (board.skill) params.set("skill", board.skill);
+  for (const link of root.querySelectorAll("a[data-export]")) {
+    const [table, format] = link.dataset.export.split(".");
+    params.set("table", table);
+    link.href = `/api/boards/dispatch/${format}?${params}`;
+  }
+}
+
 for (const [id, key] of [["zone-filter", "zone"], ["skill-filter", "skill"]]) {
   document.getElementById(id).addEventListener("change", (event) => {
     board[key] = event.target.value;
+    exportLinks();
     render();
   });
 }
