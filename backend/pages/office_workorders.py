@@ -22,6 +22,7 @@ from backend.workorders import candidates, queries
 from backend.workorders.service import RULES, Step
 from backend.workorders.tables import Status
 
+N_ = frame.N_
 REASSIGNABLE = frozenset({Status.NEW, Status.OFFERED})
 COLUMNS = (
     field(N_("Job"), "id"),
