@@ -92,7 +92,9 @@ async def seed(contracts: int, per_contract: int, today: date) -> None:
 
 
 async def empty() -> None:
+    """No planned work orders, and no contract's bookmark: the next round is a first one."""
     await db.execute("TRUNCATE work_order RESTART IDENTITY CASCADE")
+    await db.execute("UPDATE service_contract SET plan_next_due = NULL")
 
 
 async def clock_round(now: datetime) -> tuple[float, int]:
