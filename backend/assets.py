@@ -33,6 +33,7 @@ from backend.settings import PWA
 MOUNTS: dict[str, Path] = {
     "static": PWA / "static",
     "vendor/leaflet": PWA / "node_modules" / "leaflet" / "dist",
+    "vendor/chartjs": PWA / "node_modules" / "chart.js" / "dist",
     "vendor/swagger-ui": PWA / "node_modules" / "swagger-ui-dist",
 }
 # Already compressed, or too small to gain: sent as they are.

@@ -114,6 +114,7 @@ class SalesHistory:
         self.supervisor = next(i for i, u in enumerate(users) if u[3] == "supervisor")
         self.out: dict[str, list[Row]] = {key: [] for key, *_ in SALES_TABLES}
         self.pooled_at: dict[int, datetime] = {}
+        self.claimed_at: dict[int, datetime] = {}
 
     def ago(self, max_days: int, min_days: int = 0) -> datetime:
         return self.now - timedelta(
@@ -129,8 +130,14 @@ class SalesHistory:
     # --- the pool's history of accounts -----------------------------------------------------------
 
     def pool(self) -> None:
-        """A third of the pool was released or recycled by someone, with why and when."""
+        """A third of the pool was released or recycled by someone, with why and when; a fifth of
+        the owned accounts were claimed from the pool in the last seven weeks (the sales board's
+        claims per rep)."""
         for i, account in enumerate(self.plan["accounts"]):
+            if account[6] is not None and self.reps and self.rng.random() < 0.2:
+                at = self.ago(50)
+                self.move(i, None, "claimed", to_owner=account[6], actor=account[6], at=at)
+                self.claimed_at[i] = at
             if account[6] is not None or not self.reps or self.rng.random() > 0.35:
                 continue
             former = self.rng.choice(self.reps)
@@ -147,7 +154,8 @@ class SalesHistory:
 
     def accounts(self) -> list[Row]:
         return [
-            (*a, None, self.pooled_at.get(i), _industry(a[0]), _district(a[8], a[9]))
+            (*a, self.claimed_at.get(i), self.pooled_at.get(i), _industry(a[0]),
+             _district(a[8], a[9]))
             for i, a in enumerate(self.plan["accounts"])
         ]
 

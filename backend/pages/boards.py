@@ -68,13 +68,11 @@ class BoardPages(Controller):
         frame.office_principal(request, "sales_board")
         board = await sales_board(date_from, date_to, zone_id)
         deals = await pipeline_board(board.date_from, board.date_to, None)
-        top = max((f.amount for f in deals.funnel), default=0) or 1
         return await _render(
             request,
             "sales",
             b=board,
             p=deals,
-            funnel_width={f.stage_id: round(float(f.amount / top) * 100, 1) for f in deals.funnel},
             query=_query(board.date_from, board.date_to, zone_id),
         )
 
