@@ -18,6 +18,8 @@ from backend.pages import frame
 from backend.pages.office_accounts import ACCOUNT_PAGES
 from backend.pages.office_catalogue import CATALOGUE_PAGES
 from backend.pages.office_devices import DEVICE_PAGES
+from backend.pages.office_leads import LEAD_PAGES
+from backend.pages.office_pipeline import PIPELINE_PAGES
 from backend.pages.office_users import USER_PAGES
 from backend.pages.office_workorders import WORK_ORDER_PAGES
 from backend.pages.office_zones import ZONE_PAGES
@@ -54,6 +56,8 @@ class OfficePages(Controller):
 OFFICE_PAGES: list[ControllerRouterHandler] = [
     OfficePages,
     *ACCOUNT_PAGES,
+    *LEAD_PAGES,
+    *PIPELINE_PAGES,
     *DEVICE_PAGES,
     *WORK_ORDER_PAGES,
     *USER_PAGES,

@@ -146,6 +146,7 @@ async def list_opportunities(
     owner_id: int | None,
     account_id: int | None,
     closing_before: date | None,
+    closing_from: date | None = None,
     open_only: bool | None,
     q: str | None,
     sort: str | None,
@@ -161,6 +162,9 @@ async def list_opportunities(
     if closing_before is not None:
         args.append(closing_before)
         where.append(f"o.expected_close < ${len(args)}")
+    if closing_from is not None:
+        args.append(closing_from)
+        where.append(f"o.expected_close >= ${len(args)}")
     if open_only is not None:
         where.append("s.kind = 'open'" if open_only else "s.kind <> 'open'")
     if q:

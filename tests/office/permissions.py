@@ -35,3 +35,33 @@ CASES += [
         route="/catalogue/parts/{part_id}",
     ),
 ]
+# Leads and the pool, the pipeline (officesales): managers open every lead and opportunity; reps
+# (who work in the phone app) and engineers get the error page, whoever owns the record.
+CASES += [
+    Case("GET", "/leads", (302, 200, 200, 403, 403)),
+    Case(
+        "GET",
+        "/leads?status=working&pool=false&sort=-created_at",
+        (302, 200, 200, 403, 403),
+        route="/leads",
+    ),
+    Case("GET", "/leads/pool", (302, 200, 200, 403, 403)),
+    Case("GET", "/leads/pool?kind=account", (302, 200, 200, 403, 403), route="/leads/pool"),
+    Case("GET", "/leads/new", (302, 200, 200, 403, 403)),
+    *[
+        Case("GET", f"/leads/{{{which}_lead}}", (302, 200, 200, 403, 403), route="/leads/{lead_id}")
+        for which in ("own", "foreign", "pool")
+    ],
+    Case("GET", "/pipeline", (302, 200, 200, 403, 403)),
+    Case("GET", "/pipeline?month=2027-01", (302, 200, 200, 403, 403), route="/pipeline"),
+    Case("GET", "/pipeline/list", (302, 200, 200, 403, 403)),
+    *[
+        Case(
+            "GET",
+            f"/pipeline/{{{which}_opportunity}}",
+            (302, 200, 200, 403, 403),
+            route="/pipeline/{opportunity_id}",
+        )
+        for which in ("own", "foreign")
+    ],
+]

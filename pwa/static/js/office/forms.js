@@ -44,12 +44,22 @@ function valueOf(element) {
   return raw;
 }
 
-/** The form's fields as a JSON body; "plan.every" nests, empty fields are left out. */
+/** Whether a field differs from what the page was rendered with. */
+function changed(element) {
+  if (element.type === "checkbox" || element.type === "radio") return element.checked !== element.defaultChecked;
+  if (element.tagName === "SELECT") return [...element.options].some((o) => o.selected !== o.defaultSelected);
+  if (element.type === "hidden") return true;
+  return element.value !== element.defaultValue;
+}
+
+/** The form's fields as a JSON body; "plan.every" nests, empty fields are left out; a
+    data-changed-only form (an edit) sends only what was changed. */
 export function collect(form) {
   const body = {};
   for (const element of form.elements) {
     if (!element.name || element.disabled || element.dataset.skip !== undefined) continue;
     if (element.type === "radio" && !element.checked) continue;
+    if (form.dataset.changedOnly !== undefined && !changed(element)) continue;
     const value = valueOf(element);
     if (value === undefined) continue;
     const path = element.name.split(".");
@@ -110,12 +120,18 @@ function showDuplicates(form, data) {
   const list = box.querySelector("ul");
   list.replaceChildren(...matches.map((match) => {
     const item = document.createElement("li");
-    const link = document.createElement("a");
-    link.href = `/${match.type === "lead" ? "leads" : "accounts"}/${match.type === "contact" ? match.account_id ?? match.id : match.id}`;
-    link.target = "_blank";
-    link.textContent = match.name || `#${match.id}`;
-    item.append(`${T.kinds?.[match.type] || match.type}: `, link);
+    const target = match.type === "contact" ? match.account_id ?? match.id : match.id;
+    let shown = match.name || `#${match.id}`;
+    if (target != null) { // a colleague's match, to a rep: that it exists and whose, no link
+      shown = document.createElement("a");
+      shown.href = `/${match.type === "lead" ? "leads" : "accounts"}/${target}`;
+      shown.target = "_blank";
+      shown.textContent = match.name || `#${match.id}`;
+    }
+    item.append(`${T.kinds?.[match.type] || match.type}: `, shown);
     if (match.owner_name || match.pool) item.append(` · ${match.pool ? T.pool : match.owner_name}`);
+    const on = (match.matched_on || []).map((key) => T.matched_on?.[key] || key);
+    if (on.length) item.append(` (${on.join(", ")})`);
     return item;
   }));
   box.hidden = false;
@@ -132,6 +148,14 @@ function then(form, data) {
     const saved = form.querySelector("[data-saved]");
     if (saved) saved.hidden = false;
   }
+}
+
+/** A pool rule's refusal (409 {rule, cap, held, until, …}) in the page's language. */
+function ruleText(text, data) {
+  return text.replace(/\{(\w+)\}/g, (_, key) => {
+    const value = data[key] ?? "";
+    return key === "until" ? String(value).slice(0, 10) : String(value);
+  });
 }
 
 export async function submit(form, { force = false } = {}) {
@@ -153,7 +177,9 @@ export async function submit(form, { force = false } = {}) {
   if (result.status === 409 && (data.matches || data.duplicate_of) && showDuplicates(form, data)) return;
   if (result.status === 400 && data.errors) return showErrors(form, data.errors);
   const field = result.status === 409 && data.field ? data.field : "body";
-  const detail = result.status === 0 ? T.offline : result.status === 403 ? T.forbidden : data.detail || T.failed;
+  const rule = result.status === 409 && data.rule && T.rules?.[data.rule];
+  const detail = result.status === 0 ? T.offline : result.status === 403 ? T.forbidden
+    : rule ? ruleText(rule, data) : data.detail || T.failed;
   showErrors(form, [{ field, message: detail }]);
 }
 

@@ -1,0 +1,206 @@
+"""The back office's sales pages as HTML: the leads list (search, filters, order, paging with the
+total), the pool (why and since when), a lead's page (score reasons, pool moves, follow-ups),
+the pipeline by stage (count, amount, weighted amount per stage, filtered by owner and month),
+its list, and an opportunity's page (history; a won one prompts a contract)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.support.factories import Staff, account, create, team
+
+
+def _lead_names(html: str) -> list[str]:
+    return re.findall(r'<a class="row-link" href="/leads/\d+">([^<]+)</a>', html)
+
+
+def _column(html: str, stage_id: int) -> str:
+    """The HTML of one stage's column of the pipeline board."""
+    start = html.index(f'data-stage="{stage_id}"')
+    end = html.find("</section>", start)
+    return html[start:end]
+
+
+async def _stages(api: Any, who: Staff) -> dict[str, dict[str, Any]]:
+    listed = (await api.get("/api/stages", headers=who.headers)).json()
+    return {s["name"]: s for s in listed}
+
+
+async def test_the_leads_list_searches_filters_sorts_and_pages(api):
+    people = await team(api)
+    sup, rep = people["supervisor"], people["rep"]
+    await create(
+        api, rep, "/api/leads", {"name": "Cao Min", "company": "Birch Foods", "source": "web"}
+    )
+    await create(
+        api, sup, "/api/leads", {"name": "Ann Li", "company": "Apex Labs", "owner_id": None}
+    )
+    await create(
+        api, sup, "/api/leads", {"name": "Bo Wu", "phone": "13900001111", "source": "referral"}
+    )
+    headers = sup.headers
+
+    page = await api.get("/leads", params={"sort": "name"}, headers=headers)
+    assert page.status_code == 200
+    assert _lead_names(page.text) == ["Ann Li", "Bo Wu", "Cao Min"]
+    assert 'data-total="3"' in page.text and 'aria-sort="ascending"' in page.text
+
+    page = await api.get("/leads", params={"sort": "-name", "limit": 25}, headers=headers)
+    assert _lead_names(page.text) == ["Cao Min", "Bo Wu", "Ann Li"]
+    page = await api.get("/leads", params={"pool": "false"}, headers=headers)
+    assert _lead_names(page.text) == ["Cao Min"]
+    page = await api.get("/leads", params={"owner_id": rep.id}, headers=headers)
+    assert _lead_names(page.text) == ["Cao Min"]
+    page = await api.get("/leads", params={"source": "referral"}, headers=headers)
+    assert _lead_names(page.text) == ["Bo Wu"]
+    page = await api.get("/leads", params={"q": "apex"}, headers=headers)
+    assert _lead_names(page.text) == ["Ann Li"]
+    page = await api.get("/leads", params={"status": "converted"}, headers=headers)
+    assert _lead_names(page.text) == [] and "Nothing matches" in page.text
+
+    # Paging keeps the filter and the order; the total is the whole filter's.
+    page = await api.get("/leads", params={"sort": "name", "limit": 25}, headers=headers)
+    assert "1–3 of 3" in page.text
+    bad = await api.get("/leads", params={"status": "won"}, headers=headers)
+    assert bad.status_code == 400
+
+
+async def test_the_pool_says_why_and_since_when_and_offers_claim_and_assign(api):
+    people = await team(api)
+    sup, rep = people["supervisor"], people["rep"]
+    lead = await create(api, rep, "/api/leads", {"name": "Dai Yu", "company": "Cedar Mills"})
+    released = await api.post(
+        f"/api/leads/{lead['id']}/release",
+        json={"reason": "No budget this year"},
+        headers=rep.headers,
+    )
+    assert released.status_code == 200, released.text
+    site = await account(api, sup, name="Juniper Hotel")
+
+    page = await api.get("/leads/pool", headers=sup.headers)
+    assert page.status_code == 200
+    row = page.text[page.text.index(f'data-pool-row="{lead["id"]}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Released" in row and "No budget this year" in row
+    assert f'data-api="/api/leads/{lead["id"]}/claim"' in row
+    assert f'data-api="/api/leads/{lead["id"]}/assign"' in row
+    assert "You may claim 20 more today" in page.text
+
+    accounts = await api.get("/leads/pool", params={"kind": "account"}, headers=sup.headers)
+    assert "Juniper Hotel" in accounts.text and "Never owned" in accounts.text
+    assert f'data-api="/api/accounts/{site["id"]}" data-method="PATCH"' in accounts.text
+    chinese = await api.get("/leads/pool?lang=zh_CN", headers=sup.headers)
+    assert "主动退回" in chinese.text and "今天还可领取 20 个" in chinese.text
+
+
+async def test_a_leads_page_shows_its_score_reasons_moves_and_follow_ups(api):
+    people = await team(api)
+    sup, rep = people["supervisor"], people["rep"]
+    lead = await create(
+        api,
+        sup,
+        "/api/leads",
+        {"name": "Eva Sun", "company": "Delta Co", "phone": "13911112222", "owner_id": rep.id},
+    )
+    await create(
+        api,
+        rep,
+        "/api/follow-ups",
+        {"method": "call", "content": "Wants a quote", "lead_id": lead["id"]},
+    )
+    page = await api.get(f"/leads/{lead['id']}", headers=sup.headers)
+    assert page.status_code == 200
+    assert "Has a phone number" in page.text and "+20" in page.text
+    assert "Followed up in the last 14 days" in page.text
+    assert "Wants a quote" in page.text
+    moves = page.text[page.text.index('id="pool-moves"') :]
+    assert "Assigned" in moves[: moves.index("</section>")]
+    assert f'data-api="/api/leads/{lead["id"]}/convert"' in page.text
+    assert 'id="disqualify-form"' in page.text
+
+    converted = await api.post(f"/api/leads/{lead['id']}/convert", json={}, headers=sup.headers)
+    assert converted.status_code == 200, converted.text
+    page = await api.get(f"/leads/{lead['id']}", headers=sup.headers)
+    assert 'id="converted-note"' in page.text
+    assert f'href="/accounts/{converted.json()["account_id"]}"' in page.text
+    assert "/convert" not in page.text and 'id="lead-form"' not in page.text
+    missing = await api.get("/leads/999999", headers=sup.headers)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+
+
+async def _deals(api: Any) -> dict[str, Any]:
+    people = await team(api)
+    sup, rep, other = people["supervisor"], people["rep"], people["other_rep"]
+    stages = await _stages(api, sup)
+    first = stages["Initial contact"]
+    mine = await account(api, rep, name="Oak Foods")
+    theirs = await account(api, other, name="Pine Labs")
+    deals = [
+        (rep, mine, "Boilers", "100000", "2027-01-15"),
+        (rep, mine, "Chillers", "50000", "2027-01-31"),
+        (other, theirs, "Pumps", "30000", "2027-02-10"),
+    ]
+    made = []
+    for who, site, name, amount, close in deals:
+        body = {"account_id": site["id"], "name": name, "amount": amount, "expected_close": close}
+        made.append(await create(api, who, "/api/opportunities", body))
+    return {**people, "stages": stages, "first": first, "made": made}
+
+
+async def test_the_pipeline_counts_and_weighs_each_stage_and_filters(api):
+    w = await _deals(api)
+    sup, rep = w["supervisor"], w["rep"]
+    page = await api.get("/pipeline", headers=sup.headers)
+    assert page.status_code == 200
+    column = _column(page.text, w["first"]["id"])
+    assert "<dd data-count>3</dd>" in column
+    assert "CN¥180,000" in column  # amount
+    assert "CN¥18,000" in column  # weighted, at 10 %
+    assert all(name in column for name in ("Boilers", "Chillers", "Pumps"))
+
+    page = await api.get("/pipeline", params={"owner_id": rep.id}, headers=sup.headers)
+    assert "<dd data-count>2</dd>" in _column(page.text, w["first"]["id"])
+    page = await api.get("/pipeline", params={"month": "2027-02"}, headers=sup.headers)
+    column = _column(page.text, w["first"]["id"])
+    assert "<dd data-count>1</dd>" in column and "Pumps" in column
+    bad = await api.get("/pipeline", params={"month": "2027-13"}, headers=sup.headers)
+    assert bad.status_code == 400
+
+    listed = await api.get(
+        "/pipeline/list", params={"month": "2027-01", "sort": "-amount"}, headers=sup.headers
+    )
+    names = re.findall(r'<a class="row-link" href="/pipeline/\d+">([^<]+)</a>', listed.text)
+    assert names == ["Boilers", "Chillers"]
+    assert 'data-total="2"' in listed.text
+    chinese = await api.get("/pipeline?lang=zh_CN", headers=sup.headers)
+    assert "初步接洽" in chinese.text
+
+
+async def test_an_opportunitys_page_shows_its_history_and_a_won_one_prompts_a_contract(api):
+    w = await _deals(api)
+    sup = w["supervisor"]
+    deal = w["made"][0]
+    page = await api.get(f"/pipeline/{deal['id']}", headers=sup.headers)
+    assert page.status_code == 200
+    assert 'id="contract-prompt"' not in page.text
+    won = w["stages"]["Won"]["id"]
+    moved = await api.patch(
+        f"/api/opportunities/{deal['id']}", json={"stage_id": won}, headers=sup.headers
+    )
+    assert moved.status_code == 200, moved.text
+    page = await api.get(f"/pipeline/{deal['id']}", headers=sup.headers)
+    assert f'href="/contracts/new?opportunity_id={deal["id"]}"' in page.text
+    history = page.text[page.text.index('id="stage-history"') :]
+    assert history.count("<tr>") == 3  # the head, the opening and the move
+    assert "Won" in history
+
+
+async def test_reps_and_engineers_get_the_error_page(api):
+    people = await team(api)
+    for role in ("rep", "engineer"):
+        for path in ("/leads", "/leads/pool", "/pipeline", "/pipeline/list"):
+            page = await api.get(path, headers=people[role].headers)
+            assert page.status_code == 403, (role, path)
+            assert page.headers["content-type"].startswith("text/html"), (role, path)
