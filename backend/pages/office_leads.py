@@ -49,7 +49,7 @@ WHY = {
 }
 MOVES = {
     "claimed": N_("Claimed"),
-    "assigned": N_("Assigned"),
+    "assigned": N_("Handed over"),
     "released": N_("Released"),
     "recycled": N_("Recycled"),
 }

@@ -44,7 +44,8 @@ async def test_the_leads_list_searches_filters_sorts_and_pages(api):
     page = await api.get("/leads", params={"sort": "name"}, headers=headers)
     assert page.status_code == 200
     assert _lead_names(page.text) == ["Ann Li", "Bo Wu", "Cao Min"]
-    assert 'data-total="3"' in page.text and 'aria-sort="ascending"' in page.text
+    assert 'data-total="3"' in page.text
+    assert 'aria-sort="ascending"' in page.text
 
     page = await api.get("/leads", params={"sort": "-name", "limit": 25}, headers=headers)
     assert _lead_names(page.text) == ["Cao Min", "Bo Wu", "Ann Li"]
@@ -57,7 +58,8 @@ async def test_the_leads_list_searches_filters_sorts_and_pages(api):
     page = await api.get("/leads", params={"q": "apex"}, headers=headers)
     assert _lead_names(page.text) == ["Ann Li"]
     page = await api.get("/leads", params={"status": "converted"}, headers=headers)
-    assert _lead_names(page.text) == [] and "Nothing matches" in page.text
+    assert _lead_names(page.text) == []
+    assert "Nothing matches" in page.text
 
     # Paging keeps the filter and the order; the total is the whole filter's.
     page = await api.get("/leads", params={"sort": "name", "limit": 25}, headers=headers)
@@ -82,16 +84,19 @@ async def test_the_pool_says_why_and_since_when_and_offers_claim_and_assign(api)
     assert page.status_code == 200
     row = page.text[page.text.index(f'data-pool-row="{lead["id"]}"') :]
     row = row[: row.index("</tr>")]
-    assert "Released" in row and "No budget this year" in row
+    assert "Released" in row
+    assert "No budget this year" in row
     assert f'data-api="/api/leads/{lead["id"]}/claim"' in row
     assert f'data-api="/api/leads/{lead["id"]}/assign"' in row
     assert "You may claim 20 more today" in page.text
 
     accounts = await api.get("/leads/pool", params={"kind": "account"}, headers=sup.headers)
-    assert "Juniper Hotel" in accounts.text and "Never owned" in accounts.text
+    assert "Juniper Hotel" in accounts.text
+    assert "Never owned" in accounts.text
     assert f'data-api="/api/accounts/{site["id"]}" data-method="PATCH"' in accounts.text
     chinese = await api.get("/leads/pool?lang=zh_CN", headers=sup.headers)
-    assert "主动退回" in chinese.text and "今天还可领取 20 个" in chinese.text
+    assert "主动退回" in chinese.text
+    assert "今天还可领取 20 个" in chinese.text
 
 
 async def test_a_leads_page_shows_its_score_reasons_moves_and_follow_ups(api):
@@ -111,11 +116,12 @@ async def test_a_leads_page_shows_its_score_reasons_moves_and_follow_ups(api):
     )
     page = await api.get(f"/leads/{lead['id']}", headers=sup.headers)
     assert page.status_code == 200
-    assert "Has a phone number" in page.text and "+20" in page.text
+    assert "Has a phone number" in page.text
+    assert "+20" in page.text
     assert "Followed up in the last 14 days" in page.text
     assert "Wants a quote" in page.text
     moves = page.text[page.text.index('id="pool-moves"') :]
-    assert "Assigned" in moves[: moves.index("</section>")]
+    assert "Handed over" in moves[: moves.index("</section>")]
     assert f'data-api="/api/leads/{lead["id"]}/convert"' in page.text
     assert 'id="disqualify-form"' in page.text
 
@@ -124,7 +130,8 @@ async def test_a_leads_page_shows_its_score_reasons_moves_and_follow_ups(api):
     page = await api.get(f"/leads/{lead['id']}", headers=sup.headers)
     assert 'id="converted-note"' in page.text
     assert f'href="/accounts/{converted.json()["account_id"]}"' in page.text
-    assert "/convert" not in page.text and 'id="lead-form"' not in page.text
+    assert "/convert" not in page.text
+    assert 'id="lead-form"' not in page.text
     missing = await api.get("/leads/999999", headers=sup.headers)
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("text/html")
@@ -164,7 +171,8 @@ async def test_the_pipeline_counts_and_weighs_each_stage_and_filters(api):
     assert "<dd data-count>2</dd>" in _column(page.text, w["first"]["id"])
     page = await api.get("/pipeline", params={"month": "2027-02"}, headers=sup.headers)
     column = _column(page.text, w["first"]["id"])
-    assert "<dd data-count>1</dd>" in column and "Pumps" in column
+    assert "<dd data-count>1</dd>" in column
+    assert "Pumps" in column
     bad = await api.get("/pipeline", params={"month": "2027-13"}, headers=sup.headers)
     assert bad.status_code == 400
 
