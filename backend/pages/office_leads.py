@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
+from backend.access import Principal
 from backend.activity import followups
 from backend.activity.tables import Method
 from backend.pages import frame, i18n
+from backend.pages.export import ExportFormat, Fetch, download, field
 from backend.pages.listing import ListView
 from backend.pages.office_accounts import owners
 from backend.sales import leads, pool
@@ -84,6 +86,22 @@ WORDS = {
     "score_reasons": SCORE_REASONS,
     "methods": METHODS,
 }
+# The file's columns (/leads/export): what the list shows, and the rest of a lead's facts.
+COLUMNS = (
+    field(N_("Name"), "name"),
+    field(N_("Company"), "company"),
+    field(N_("Status"), "status", LEAD_STATUSES),
+    field(N_("Source"), "source", SOURCES),
+    field(N_("Owner"), "owner_name"),
+    field(N_("Score"), "score"),
+    field(N_("Phone"), "phone"),
+    field(N_("E-mail"), "email"),
+    field(N_("Industry"), "industry"),
+    field(N_("District"), "district"),
+    field(N_("Reason"), "disqualified_reason"),
+    field(N_("Created"), "created_at"),
+    field(N_("Last change"), "updated_at"),
+)
 PoolKind = Annotated[Literal["lead", "account"], QueryParameter()]
 FOLLOW_UPS_SHOWN = 50
 
@@ -92,6 +110,33 @@ def options(request: Request[Any, Any, Any], words: dict[str, str]) -> list[tupl
     """Choices of a select, their words in the page's language."""
     gettext = i18n.translations(i18n.choose(request).locale).gettext
     return [(code, gettext(word)) for code, word in words.items()]
+
+
+def finder(
+    principal: Principal,
+    q: str | None,
+    status: LeadStatus | None,
+    source: LeadSource | None,
+    owner_id: int | None,
+    pool: bool | None,
+    sort: str | None,
+) -> Fetch:
+    """The list's rows for a filter, for the page and for its file alike."""
+
+    async def fetch(limit: int, offset: int) -> Any:
+        return await leads.list_leads(
+            principal,
+            status=status.value if status else None,
+            owner_id=owner_id,
+            q=q,
+            pool_only=pool,
+            source=source.value if source else None,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+
+    return fetch
 
 
 class LeadPages(Controller):
@@ -113,26 +158,33 @@ class LeadPages(Controller):
         offset: Offset = 0,
     ) -> Template:
         principal = frame.office_principal(request, "leads")
-        found = await leads.list_leads(
-            principal,
-            status=status.value if status else None,
-            owner_id=owner_id,
-            q=q,
-            pool_only=pool,
-            source=source.value if source else None,
-            sort=sort,
-            limit=limit,
-            offset=offset,
-        )
+        found = await finder(principal, q, status, source, owner_id, pool, sort)(limit, offset)
         filters = {"q": q, "status": status, "source": source, "owner_id": owner_id, "pool": pool}
         context = {
-            "view": ListView("/leads", found, filters, sort),
+            "view": ListView("/leads", found, filters, sort, exportable=True),
             "owner_options": await owners(),
             "status_options": options(request, LEAD_STATUSES),
             "source_options": options(request, SOURCES),
             **WORDS,
         }
         return frame.render(request, "leads", "office/leads.html", context)
+
+    @get("/export")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        format: ExportFormat,
+        q: Search = None,
+        status: FromQuery[LeadStatus | None] = None,
+        source: FromQuery[LeadSource | None] = None,
+        owner_id: QueryId = None,
+        pool: FromQuery[bool | None] = None,
+        sort: Sort = None,
+    ) -> Response[bytes]:
+        """Every lead of the list's filter, in its order, as CSV or XLSX."""
+        principal = frame.office_principal(request, "leads")
+        fetch = finder(principal, q, status, source, owner_id, pool, sort)
+        return await download(request, format, fetch, COLUMNS, "leads")
 
     @get("/pool")
     async def pool_view(

@@ -12,12 +12,14 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from babel.numbers import format_currency
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
+from backend.access import Principal
 from backend.activity import followups
 from backend.pages import frame, i18n
+from backend.pages.export import Column, ExportFormat, Fetch, download, field
 from backend.pages.listing import ListView
 from backend.pages.office_accounts import owners
 from backend.pages.office_leads import options
@@ -75,6 +77,53 @@ def money(request: Request[Any, Any, Any]) -> Callable[..., str]:
     return written
 
 
+def columns(locale: str) -> tuple[Column, ...]:
+    """The list's file (/pipeline/list/export); stage names are data, in the reader's language."""
+    return (
+        field(N_("Opportunity"), "name"),
+        field(N_("Account"), "account_name"),
+        Column(N_("Stage"), lambda o: stage_label(o, locale)),
+        field(N_("Amount"), "amount"),
+        field(N_("Currency"), "currency"),
+        field(N_("Probability"), "probability"),
+        field(N_("Expected close"), "expected_close"),
+        field(N_("Owner"), "owner_name"),
+        field(N_("Next step"), "next_step"),
+        field(N_("Lost reason"), "lost_reason", LOST_REASONS),
+        field(N_("Created"), "created_at"),
+    )
+
+
+def finder(
+    principal: Principal,
+    q: str | None,
+    stage_id: int | None,
+    owner_id: int | None,
+    month: str | None,
+    open_only: bool | None,
+    sort: str | None,
+) -> Fetch:
+    """The list's rows for a filter, for the page and for its file alike."""
+    first, after = month_range(month)
+
+    async def fetch(limit: int, offset: int) -> Any:
+        return await opportunities.list_opportunities(
+            principal,
+            stage_id=stage_id,
+            owner_id=owner_id,
+            account_id=None,
+            closing_before=after,
+            closing_from=first,
+            open_only=open_only,
+            q=q,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+
+    return fetch
+
+
 class PipelinePages(Controller):
     path = "/pipeline"
     include_in_schema = False
@@ -113,20 +162,7 @@ class PipelinePages(Controller):
         offset: Offset = 0,
     ) -> Template:
         principal = frame.office_principal(request, "pipeline")
-        first, after = month_range(month)
-        found = await opportunities.list_opportunities(
-            principal,
-            stage_id=stage_id,
-            owner_id=owner_id,
-            account_id=None,
-            closing_before=after,
-            closing_from=first,
-            open_only=open,
-            q=q,
-            sort=sort,
-            limit=limit,
-            offset=offset,
-        )
+        found = await finder(principal, q, stage_id, owner_id, month, open, sort)(limit, offset)
         filters = {
             "q": q,
             "stage_id": stage_id,
@@ -136,7 +172,7 @@ class PipelinePages(Controller):
         }
         all_stages = await stages.list_stages()
         context = {
-            "view": ListView("/pipeline/list", found, filters, sort),
+            "view": ListView("/pipeline/list", found, filters, sort, exportable=True),
             "owner_options": await owners(),
             "stage_options": [(s.id, s) for s in all_stages],
             "open_options": options(request, OPEN_STATES),
@@ -144,6 +180,24 @@ class PipelinePages(Controller):
             "money": money(request),
         }
         return frame.render(request, "pipeline", "office/opportunities.html", context)
+
+    @get("/list/export")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        format: ExportFormat,
+        q: Search = None,
+        stage_id: QueryId = None,
+        owner_id: QueryId = None,
+        month: Month = None,
+        open: FromQuery[bool | None] = None,
+        sort: Sort = None,
+    ) -> Response[bytes]:
+        """Every opportunity of the list's filter, in its order, as CSV or XLSX."""
+        principal = frame.office_principal(request, "pipeline")
+        fetch = finder(principal, q, stage_id, owner_id, month, open, sort)
+        locale = i18n.choose(request).locale
+        return await download(request, format, fetch, columns(locale), "opportunities")
 
     @get("/{opportunity_id:int}")
     async def show(self, request: Request[Any, Any, Any], opportunity_id: PathId) -> Template:

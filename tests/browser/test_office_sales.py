@@ -113,6 +113,7 @@ async def test_the_pool_claims_and_assigns_with_the_caps_shown(api, server):
     )
     assert saved.status_code == 200, saved.text
     await create(api, rep, "/api/leads", {"name": "Held", "company": "Held Co"})
+    site = await account(api, admin, name="Juniper Hotel")
     first = await create(api, sup, "/api/leads", {"name": "Ma Jun", "owner_id": None})
     second = await create(api, sup, "/api/leads", {"name": "Xu Fei", "owner_id": None})
     async with desktop(server, sup) as page:
@@ -135,12 +136,41 @@ async def test_the_pool_claims_and_assigns_with_the_caps_shown(api, server):
         await row.get_by_role("button", name="Assign").click()
         await expect(row).to_have_count(0, timeout=WAIT)
 
+        # An account of the pool is handed over the same way.
+        await page.get_by_role("link", name="Accounts", exact=True).last.click()
+        await expect(page).to_have_url(re.compile(r"kind=account"), timeout=WAIT)
+        row = page.locator(f'[data-pool-row="{site["id"]}"]')
+        await row.get_by_label("Assign Juniper Hotel to").select_option(str(rep.id))
+        await row.get_by_role("button", name="Assign").click()
+        await expect(row).to_have_count(0, timeout=WAIT)
+
     claimed = (await api.get(f"/api/leads/{first['id']}", headers=sup.headers)).json()
     assert claimed["owner_id"] == sup.id
     assigned = (await api.get(f"/api/leads/{second['id']}", headers=sup.headers)).json()
     assert assigned["owner_id"] == other.id
+    owned = (await api.get(f"/api/accounts/{site['id']}", headers=sup.headers)).json()
+    assert owned["owner_id"] == rep.id
     moves = (await api.get(f"/api/leads/{second['id']}/pool-moves", headers=sup.headers)).json()
     assert moves[0]["kind"] == "assigned"
+
+
+async def test_a_lead_is_disqualified_with_a_reason_and_reopened(api, server):
+    people = await team(api)
+    sup = people["supervisor"]
+    lead = await create(api, sup, "/api/leads", {"name": "Qin Lan", "owner_id": people["rep"].id})
+    async with desktop(server, sup) as page:
+        await page.goto(f"{server}/leads/{lead['id']}")
+        form = page.locator("#disqualify-form")
+        await form.get_by_role("button", name="Disqualify").click()
+        await expect(form.locator('[data-error-for="disqualified_reason"]')).to_be_visible()
+        await form.get_by_label("Reason").fill("Student project, no budget")
+        await form.get_by_role("button", name="Disqualify").click()
+        await expect(page.locator("#lead-status")).to_have_text("Disqualified", timeout=WAIT)
+        await expect(page.locator(".bad-note")).to_contain_text("Student project, no budget")
+        await page.get_by_role("button", name="Work on it again").click()
+        await expect(page.locator("#lead-status")).to_have_text("Working", timeout=WAIT)
+    after = (await api.get(f"/api/leads/{lead['id']}", headers=sup.headers)).json()
+    assert (after["status"], after["disqualified_reason"]) == ("working", None)
 
 
 async def _sales_paths(api: Any) -> tuple[Any, list[str]]:

@@ -57,6 +57,13 @@ CASES += [
     Case("GET", "/pipeline/list", (302, 200, 200, 403, 403)),
     *[
         Case(
+            "GET", f"{path}/export?format={fmt}", (302, 200, 200, 403, 403), route=f"{path}/export"
+        )
+        for path in ("/leads", "/pipeline/list")
+        for fmt in ("csv", "xlsx")
+    ],
+    *[
+        Case(
             "GET",
             f"/pipeline/{{{which}_opportunity}}",
             (302, 200, 200, 403, 403),

@@ -212,3 +212,37 @@ async def test_reps_and_engineers_get_the_error_page(api):
             page = await api.get(path, headers=people[role].headers)
             assert page.status_code == 403, (role, path)
             assert page.headers["content-type"].startswith("text/html"), (role, path)
+
+
+async def test_the_lists_export_what_they_filter_in_the_readers_language(api):
+    w = await _deals(api)
+    sup = w["supervisor"]
+    await create(api, sup, "/api/leads", {"name": "Gu Li", "source": "web", "owner_id": None})
+    await create(api, sup, "/api/leads", {"name": "He Jing", "source": "visit", "owner_id": None})
+    csv = await api.get(
+        "/leads/export",
+        params={"format": "csv", "source": "web", "lang": "zh_CN"},
+        headers=sup.headers,
+    )
+    assert csv.status_code == 200, csv.text
+    text = csv.content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("名称,公司,状态,来源")
+    assert len(lines) == 2
+    assert "Gu Li" in lines[1]
+    assert ",新建,网站," in lines[1]
+
+    deals = await api.get(
+        "/pipeline/list/export",
+        params={"format": "csv", "month": "2027-01", "sort": "-amount"},
+        headers=sup.headers,
+    )
+    assert deals.status_code == 200, deals.text
+    rows = deals.content.decode("utf-8-sig").strip().splitlines()
+    assert [r.split(",")[0] for r in rows[1:]] == ["Boilers", "Chillers"]
+    assert "Initial contact" in rows[1]
+    xlsx = await api.get("/pipeline/list/export", params={"format": "xlsx"}, headers=sup.headers)
+    assert xlsx.status_code == 200
+    assert xlsx.headers["X-Total-Count"] == "3"
+    page = await api.get("/pipeline/list", params={"month": "2027-01"}, headers=sup.headers)
+    assert "/pipeline/list/export?month=2027-01&amp;format=csv" in page.text
