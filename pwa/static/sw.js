@@ -59,6 +59,7 @@ const SHELL = [
   "/static/js/staff/account.js",
   "/static/js/staff/pool.js",
   "/static/js/staff/pipeline.js",
+  "/static/js/staff/contract_draft.js",
   "/static/js/staff/day.js",
   "/static/js/staff/route.js",
   "/vendor/leaflet/leaflet.js",

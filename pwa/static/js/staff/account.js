@@ -45,6 +45,26 @@ if (account) {
     claim.hidden = ok;
     claim.disabled = false;
   });
+  // A draft (e.g. drawn up when its deal was won) goes for approval, or straight to active below
+  // the approval threshold: the server decides and answers with the new status.
+  const submitContract = async (contract, button) => {
+    button.disabled = true;
+    await outbox.send("POST", `/api/contracts/${contract.id}/submit`, null,
+      say("sales.contract.label_submit", { number: contract.number }), { submit: contract.id });
+    button.textContent = say("sales.queued");
+  };
+  outbox.onDelivered(({ entry, ok, data }) => {
+    const row = entry.meta?.submit && document.querySelector(`[data-contract="${entry.meta.submit}"]`);
+    if (!row) return;
+    if (ok) {
+      row.querySelector(".contract-status").textContent = say(`sales.contract_status.${data.status}`);
+      row.querySelector("button")?.remove();
+    } else {
+      const button = row.querySelector("button");
+      button.disabled = false;
+      button.textContent = say("sales.contract.submit");
+    }
+  });
   const list = (slot, rows, draw) => fillWith($(slot), ...(rows.length ? rows.map(draw) : [empty()]));
   list("account-contacts", items(contacts), (c) => h("li", {},
     h("strong", {}, c.name), c.title ? ` · ${c.title}` : "", c.decision_maker ? h("b", { class: "tag" }, " ★") : null,
@@ -52,10 +72,11 @@ if (account) {
   list("account-deals", items(deals), (d) => h("li", {},
     h("strong", {}, d.name), ` · ${(lang.startsWith("zh") && d.stage_name_zh) || d.stage_name} ${d.probability}%`,
     h("p", { class: "muted" }, `${money(d.amount)} ${d.currency} · `, say("sales.closing", { day: day(d.expected_close) }))));
-  list("account-contracts", items(contracts), (c) => h("li", { class: Number(c.overdue) > 0 ? "overdue" : "" },
-    h("strong", {}, `${c.number} · ${c.title}`), ` · ${say(`sales.contract_status.${c.status}`)}`,
+  list("account-contracts", items(contracts), (c) => h("li", { class: Number(c.overdue) > 0 ? "overdue" : "", "data-contract": c.id },
+    h("strong", {}, `${c.number} · ${c.title}`), " · ", h("span", { class: "contract-status" }, say(`sales.contract_status.${c.status}`)),
     h("p", { class: "muted" }, say("sales.paid_of", { received: money(c.received), amount: money(c.amount) }),
-      Number(c.overdue) > 0 ? h("b", { class: "chip bad" }, ` ${say("sales.overdue", { amount: money(c.overdue) })}`) : null)));
+      Number(c.overdue) > 0 ? h("b", { class: "chip bad" }, ` ${say("sales.overdue", { amount: money(c.overdue) })}`) : null),
+    c.status === "draft" ? h("button", { type: "button", onclick: (event) => submitContract(c, event.target) }, say("sales.contract.submit")) : null));
   list("account-devices", items(devices), (d) => h("li", {},
     h("strong", {}, d.product_name), ` · ${d.serial}`));
   list("account-recent", items(recent), (r) => h("li", {},

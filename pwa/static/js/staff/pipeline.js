@@ -1,5 +1,7 @@
 // The rep's pipeline: open opportunities by stage with count, amount and weighted amount; a tap
-// moves one (a lost stage asks why first), through the outbox like every field write.
+// moves one (a lost stage asks why first, a won one offers its contract: contract_draft.js),
+// through the outbox like every field write.
+import { askForContract, showWon, startContractPrompt } from "./contract_draft.js";
 import { $, fillWith, h } from "./dom.js";
 import * as outbox from "./outbox.js";
 import { startRepTracking } from "./rep-tracking.js";
@@ -26,12 +28,21 @@ function askLostReason() {
 }
 
 const [stagesFound, dealsFound] = await Promise.all([load(STAGES), load(OPEN)]);
-if (!stagesFound.ok || !dealsFound.ok) {
+const stages = stagesFound.ok ? stagesFound.data : [];
+let deals = dealsFound.ok ? dealsFound.data.items : [];
+// His won deals, latest expected close first; those without a contract yet wait for one.
+const WON = stages.filter((stage) => stage.kind === "won").map((stage) =>
+  `/api/opportunities?owner_id=${me.id}&stage_id=${stage.id}&sort=-expected_close&limit=50`);
+const wonFound = await Promise.all(WON.map(load));
+if (!stagesFound.ok || !dealsFound.ok || wonFound.some((found) => !found.ok)) {
   $("pipeline-error").hidden = false;
   $("pipeline-error").textContent = say("load_failed");
 }
-const stages = stagesFound.ok ? stagesFound.data : [];
-let deals = dealsFound.ok ? dealsFound.data.items : [];
+let won = wonFound.flatMap((found) => (found.ok ? found.data.items : [])).filter((deal) => deal.contract_due);
+startContractPrompt((dealId) => {
+  won = won.filter((deal) => deal.id !== dealId);
+  showWon(won);
+});
 
 function card(deal) {
   const select = h("select", { "aria-label": say("sales.move") },
@@ -53,6 +64,11 @@ function card(deal) {
     deal.stage_id = target.id;
     if (target.kind !== "open") deals = deals.filter((d) => d.id !== deal.id);
     draw();
+    if (target.kind === "won") {
+      won = [deal, ...won.filter((d) => d.id !== deal.id)];
+      showWon(won);
+      askForContract(deal);
+    }
   });
   return h("li", { class: "deal", "data-deal": deal.id },
     h("p", {}, h("strong", {}, deal.name), ` · ${deal.account_name}`),
@@ -74,4 +90,5 @@ function draw() {
 }
 
 draw();
-await keepOffline([STAGES, OPEN]);
+showWon(won);
+await keepOffline([STAGES, OPEN, ...WON]);
