@@ -337,6 +337,7 @@ async function renderDetail() {
   });
   panel.replaceChildren(
     el("h2", {}, `#${job.id} ${job.product}`),
+    el("p", {}, el("a", { href: `/work-orders/${job.id}`, class: "open-job" }, T.open_job)),
     el("p", {}, job.account, " · ", T.priorities[job.priority] ?? job.priority, " · ", T.statuses[job.status]),
     el("p", {}, job.description),
     el("p", { class: late(job) ? "late" : "" }, el("span", { class: "due" }, dueText(job))),
