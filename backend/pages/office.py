@@ -12,6 +12,7 @@ from litestar.types import ControllerRouterHandler
 
 from backend import clock
 from backend.access import principal_of
+from backend.activity.overdue import overdue_tasks
 from backend.boards.queries import dispatch_board
 from backend.boards.service import satisfaction_board
 from backend.pages import frame
@@ -24,8 +25,11 @@ from backend.pages.office_users import USER_PAGES
 from backend.pages.office_workorders import WORK_ORDER_PAGES
 from backend.pages.office_zones import ZONE_PAGES
 from backend.pages.staff_app import home_of
+from backend.sales.dues import payments_due
 
 LOW_RATING_DAYS = 7  # the home page's low ratings: this past week's
+PAYMENT_DAYS = 7  # payments due: overdue ones and those due within a week
+SHOWN = 10  # rows of each part of the home page (each says its total)
 
 
 class OfficePages(Controller):
@@ -49,7 +53,14 @@ class OfficePages(Controller):
         today = clock.today()
         week_ago = today - timedelta(days=LOW_RATING_DAYS)
         satisfaction = await satisfaction_board(week_ago, today, None)
-        context = {"jobs": jobs, "counts": board.counts, "low_ratings": satisfaction.low_ratings}
+        context = {
+            "jobs": jobs,
+            "counts": board.counts,
+            "low_ratings": satisfaction.low_ratings,
+            "tasks": await overdue_tasks(clock.now_utc(), SHOWN),
+            "payments": await payments_due(today, today + timedelta(days=PAYMENT_DAYS), SHOWN),
+            "payment_days": PAYMENT_DAYS,
+        }
         return frame.render(request, "home", "office/home.html", context)
 
 

@@ -23,3 +23,13 @@ async def test_the_api_docs_load_nothing_from_another_origin(api):
         served = await api.get(source)
         assert served.status_code == 200, source
     assert "swagger-ui-bundle.js" in page.text
+
+
+def test_the_readme_says_what_make_run_needs_npm_included():
+    """Issue 13 defect 9: the README said Python and `make` suffice; `make run` needs npm."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    needs = re.search(r"need Python[^\n]*\n[^\n]*", readme)  # the sentence, over its line break
+    assert needs is not None, "the README says what the commands need"
+    assert "npm" in needs.group(0)
