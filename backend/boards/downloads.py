@@ -3,11 +3,13 @@ neutralised), with the JSON's column names and values: what a supervisor takes t
 
 The satisfaction and sales tables keep their original `/csv` addresses (API.md: never renamed)
 and gain `/xlsx` beside them; the dispatch board's two tables (the open jobs and the engineers)
-download from `/api/boards/dispatch/csv` and `/xlsx`.
+download from `/api/boards/dispatch/csv` and `/xlsx`; the sales pipeline's tables (the funnel, per
+rep too, the forecast, payments and pool moves) from `/api/boards/sales/pipeline/csv` and `/xlsx`.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -18,6 +20,14 @@ from litestar.params import FromQuery, QueryParameter
 from backend import exports
 from backend.access import MANAGERS, allow
 from backend.boards import queries
+from backend.boards.pipeline import (
+    ForecastMonth,
+    FunnelStage,
+    PaymentMonth,
+    PipelineBoard,
+    PoolRep,
+    RepStage,
+)
 from backend.boards.schemas import (
     EngineerPin,
     EngineerRow,
@@ -33,7 +43,7 @@ from backend.boards.schemas import (
     Uncontacted,
     WeekRow,
 )
-from backend.boards.service import sales_board, satisfaction_board
+from backend.boards.service import pipeline_board, sales_board, satisfaction_board
 from backend.schemas import DateFrom, DateTo, QueryId
 
 Skill = Annotated[str | None, QueryParameter(max_length=60)]
@@ -55,6 +65,14 @@ class SalesTable(StrEnum):
     DAYS = "days"
     OFF_SITE = "off_site"
     UNCONTACTED = "uncontacted"
+
+
+class PipelineTable(StrEnum):
+    FUNNEL = "funnel"
+    FUNNEL_BY_REP = "funnel_by_rep"
+    FORECAST = "forecast"
+    PAYMENTS = "payments"
+    POOL = "pool"
 
 
 class DispatchTable(StrEnum):
@@ -110,6 +128,25 @@ def sales_table(board: SalesBoard, table: SalesTable) -> Table:
     return tables[table]
 
 
+def pipeline_table(board: PipelineBoard, table: PipelineTable) -> Table:
+    tables: dict[str, Table] = {
+        "funnel": (board.funnel, _fields(FunnelStage)),
+        "funnel_by_rep": (board.funnel_by_rep, _fields(RepStage)),
+        "forecast": (board.forecast, _fields(ForecastMonth)),
+        "payments": (board.payments, _fields(PaymentMonth)),
+        "pool": (board.pool, _fields(PoolRep)),
+    }
+    return tables[table]
+
+
+async def _pipeline(
+    table: PipelineTable, date_from: date | None, date_to: date | None, owner_id: int | None
+) -> tuple[Table, str]:
+    board = await pipeline_board(date_from, date_to, owner_id)
+    name = f"sales-{table}-{board.date_from}-{board.date_to}"
+    return pipeline_table(board, table), name
+
+
 def as_csv(table: Table, name: str) -> Response[bytes]:
     rows, columns = table
     return exports.csv_response(exports.table(rows, columns), columns, name)
@@ -157,6 +194,28 @@ class BoardDownloads(Controller):
         board = await sales_board(date_from, date_to, zone_id)
         name = f"sales-{table}-{board.date_from}-{board.date_to}"
         return as_xlsx(sales_table(board, table), name)
+
+    @get("/sales/pipeline/csv", media_type="text/csv")
+    async def pipeline_csv(
+        self,
+        table: FromQuery[PipelineTable],
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        owner_id: QueryId = None,
+    ) -> Response[bytes]:
+        """One table of the sales pipeline (GET /api/boards/sales/pipeline) as CSV."""
+        return as_csv(*await _pipeline(table, date_from, date_to, owner_id))
+
+    @get("/sales/pipeline/xlsx", media_type=exports.XLSX_MEDIA_TYPE)
+    async def pipeline_xlsx(
+        self,
+        table: FromQuery[PipelineTable],
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        owner_id: QueryId = None,
+    ) -> Response[bytes]:
+        """One table of the sales pipeline as an Excel workbook (the CSV's columns)."""
+        return as_xlsx(*await _pipeline(table, date_from, date_to, owner_id))
 
     @get("/dispatch/csv", media_type="text/csv")
     async def dispatch_csv(

@@ -74,6 +74,8 @@ class BoardPages(Controller):
             b=board,
             p=deals,
             query=_query(board.date_from, board.date_to, zone_id),
+            # The pipeline's figures are the whole company's (no zone): their files take no zone.
+            pipeline_query=_query(board.date_from, board.date_to, None),
         )
 
 

@@ -34,5 +34,14 @@ CASES = [
         (401, 200, 200, 403, 403),
         route="/api/boards/sales/csv",
     ),
+    *(
+        Case(
+            "GET",
+            f"/api/boards/sales/pipeline/{fmt}?table=funnel",
+            (401, 200, 200, 403, 403),
+            route=f"/api/boards/sales/pipeline/{fmt}",
+        )
+        for fmt in ("csv", "xlsx")
+    ),
     Case("GET", "/api/boards/stream", (401, 503, 503, 403, 403)),
 ]
