@@ -12,10 +12,13 @@ from backend.access import MANAGERS, SELLERS, allow, current, signed_in
 from backend.customers import devices
 from backend.maintenance import service
 from backend.maintenance.schemas import ReasonIn, ServiceContractIn, ServiceContractOut
-from backend.schemas import Limit, Offset, Page, PathId, QueryId
+from backend.schemas import Limit, Offset, Page, PathId, QueryId, Search, Sort
 
 ContractStatus = Annotated[
     str | None, QueryParameter(pattern="^(active|suspended|ended)$", description="status")
+]
+ContractKind = Annotated[
+    str | None, QueryParameter(pattern="^(warranty|maintenance)$", description="kind")
 ]
 
 
@@ -38,11 +41,22 @@ class ServiceContractController(Controller):
         account_id: QueryId = None,
         device_id: QueryId = None,
         status: FromQuery[ContractStatus] = None,
+        kind: FromQuery[ContractKind] = None,
+        q: Search = None,
+        sort: Sort = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[ServiceContractOut]:
+        """Each with its account's name and next planned visit; q searches the account's name."""
         return await service.listing(
-            account_id=account_id, device_id=device_id, status=status, limit=limit, offset=offset
+            account_id=account_id,
+            device_id=device_id,
+            status=status,
+            kind=kind,
+            q=q,
+            sort=sort,
+            limit=limit,
+            offset=offset,
         )
 
     @get("/{contract_id:int}")

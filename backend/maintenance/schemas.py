@@ -74,3 +74,5 @@ class ServiceContractOut(msgspec.Struct):
     plan: PlanOut | None
     created_at: datetime | None
     occurrences: list[OccurrenceOut] = []
+    account_name: str | None = None
+    next_visit: date | None = None  # the earliest planned visit not done yet

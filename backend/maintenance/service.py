@@ -17,14 +17,29 @@ from backend.maintenance.schemas import (
     ServiceContractIn,
     ServiceContractOut,
 )
-from backend.schemas import Page
+from backend.schemas import Page, order_by
 from backend.workorders.events import Event, announce, record_events
 from backend.workorders.tables import ActorKind, Status
 
+# With its account's name and the next planned visit not done yet (the lists show both).
 CONTRACT_SELECT = """
-SELECT c.*, ARRAY(SELECT device FROM service_contract_device cd WHERE cd.contract = c.id
-                  ORDER BY device) AS device_ids
-FROM service_contract c"""
+SELECT c.*, a.name AS account_name,
+       ARRAY(SELECT device FROM service_contract_device cd WHERE cd.contract = c.id
+             ORDER BY device) AS device_ids,
+       (SELECT min(w.planned_for) FROM work_order w
+        WHERE w.contract = c.id AND w.planned_for IS NOT NULL
+          AND w.status IN ('planned', 'new', 'offered', 'accepted', 'en_route', 'on_site'))
+           AS next_visit
+FROM service_contract c JOIN account a ON a.id = c.account"""
+# What ?sort= may order service contracts by.
+CONTRACT_ORDER = {
+    "account_name": "a.name",
+    "kind": "c.kind",
+    "starts_on": "c.starts_on",
+    "ends_on": "c.ends_on",
+    "status": "c.status",
+    "created_at": "c.created_at",
+}
 # A planned job not started yet: what suspending or ending a contract takes back.
 NOT_STARTED = [Status.PLANNED, Status.NEW, Status.OFFERED]
 
@@ -54,6 +69,8 @@ def contract_out(row: asyncpg.Record) -> ServiceContractOut:
         signature_required=row["signature_required"],
         plan=plan,
         created_at=row["created_at"],
+        account_name=row["account_name"],
+        next_visit=row["next_visit"],
     )
 
 
@@ -137,7 +154,15 @@ async def get(contract_id: int) -> ServiceContractOut:
 
 
 async def listing(
-    *, account_id: int | None, device_id: int | None, status: str | None, limit: int, offset: int
+    *,
+    account_id: int | None,
+    device_id: int | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+    kind: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
 ) -> Page[ServiceContractOut]:
     where: list[str] = ["TRUE"]
     args: list[Any] = []
@@ -149,13 +174,15 @@ async def listing(
             device_id,
         ),
         ("c.status = ${}", status),
+        ("c.kind = ${}", kind),
+        ("lower(a.name) LIKE ${}", f"%{q.strip().lower()}%" if q else None),
     ):
         if value is not None:
             args.append(value)
             where.append(condition.format(len(args)))
-    rows, total = await db.fetch_page(
-        CONTRACT_SELECT, " AND ".join(where), args, "c.created_at DESC, c.id DESC", limit, offset
-    )
+    order = order_by(sort, CONTRACT_ORDER, "c.created_at DESC", "c.id DESC")
+    where_sql = " AND ".join(where)
+    rows, total = await db.fetch_page(CONTRACT_SELECT, where_sql, args, order, limit, offset)
     return Page(items=[contract_out(r) for r in rows], total=total, limit=limit, offset=offset)
 
 

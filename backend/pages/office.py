@@ -18,9 +18,11 @@ from backend.boards.service import satisfaction_board
 from backend.pages import frame
 from backend.pages.office_accounts import ACCOUNT_PAGES
 from backend.pages.office_catalogue import CATALOGUE_PAGES
+from backend.pages.office_contracts import CONTRACT_PAGES
 from backend.pages.office_devices import DEVICE_PAGES
 from backend.pages.office_leads import LEAD_PAGES
 from backend.pages.office_pipeline import PIPELINE_PAGES
+from backend.pages.office_service_contracts import SERVICE_CONTRACT_PAGES
 from backend.pages.office_users import USER_PAGES
 from backend.pages.office_workorders import WORK_ORDER_PAGES
 from backend.pages.office_zones import ZONE_PAGES
@@ -74,4 +76,6 @@ OFFICE_PAGES: list[ControllerRouterHandler] = [
     *USER_PAGES,
     *ZONE_PAGES,
     *CATALOGUE_PAGES,
+    *CONTRACT_PAGES,
+    *SERVICE_CONTRACT_PAGES,
 ]

@@ -28,7 +28,7 @@ from backend.sales.schemas import (
     check_money,
 )
 from backend.sales.tables import ContractEventKind, ContractStatus
-from backend.schemas import Page, Row, from_row
+from backend.schemas import Page, Row, from_row, order_by
 from backend.settings import get_settings
 
 # Money figures of each contract in the same statement: received, outstanding, overdue today ($1).
@@ -46,6 +46,20 @@ LEFT JOIN LATERAL (
                AS overdue
     FROM payment_plan pp WHERE pp.contract = c.id
 ) p ON TRUE"""
+# What ?sort= may order contracts by.
+CONTRACT_ORDER = {
+    "number": "c.number",
+    "title": "c.title",
+    "account_name": "a.name",
+    "owner_name": "u.name",
+    "amount": "c.amount",
+    "received": "COALESCE(p.paid, 0)",
+    "outstanding": "c.amount - COALESCE(p.paid, 0)",
+    "starts_on": "c.starts_on",
+    "ends_on": "c.ends_on",
+    "status": "c.status",
+    "created_at": "c.created_at",
+}
 
 
 def line_status(amount: Decimal, paid: Decimal) -> str:
@@ -172,6 +186,7 @@ async def list_contracts(
     q: str | None,
     limit: int,
     offset: int,
+    sort: str | None = None,
 ) -> Page[ContractOut]:
     visible, args = deal_visibility(principal, "c", 2)
     args = [today(), *args]
@@ -188,9 +203,9 @@ async def list_contracts(
         where.append(
             f"(lower(c.number) LIKE ${n} OR lower(c.title) LIKE ${n} OR lower(a.name) LIKE ${n})"
         )
-    rows, total = await db.fetch_page(
-        CONTRACT_SELECT, " AND ".join(where), args, "c.created_at DESC, c.id DESC", limit, offset
-    )
+    order = order_by(sort, CONTRACT_ORDER, "c.created_at DESC", "c.id DESC")
+    where_sql = " AND ".join(where)
+    rows, total = await db.fetch_page(CONTRACT_SELECT, where_sql, args, order, limit, offset)
     return Page(items=[_contract_out(r) for r in rows], total=total, limit=limit, offset=offset)
 
 

@@ -119,6 +119,7 @@ class ContractController(Controller):
         owner_id: QueryId = None,
         overdue: FromQuery[bool | None] = None,
         q: Search = None,
+        sort: Sort = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[ContractOut]:
@@ -129,6 +130,7 @@ class ContractController(Controller):
             owner_id=owner_id,
             overdue=overdue,
             q=q,
+            sort=sort,
             limit=limit,
             offset=offset,
         )

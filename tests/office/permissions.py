@@ -72,3 +72,35 @@ CASES += [
         for which in ("own", "foreign")
     ],
 ]
+# Sales and service contracts (backend/pages/office_contracts.py, office_service_contracts.py):
+# supervisors and admins read every contract there, whoever owns it.
+CASES += [
+    Case("GET", "/contracts", (302, 200, 200, 403, 403)),
+    Case("GET", "/contracts/new", (302, 200, 200, 403, 403)),
+    Case(
+        "GET",
+        "/contracts/new?opportunity_id={foreign_opportunity}",
+        (302, 200, 200, 403, 403),
+        route="/contracts/new",
+    ),
+    Case(
+        "GET",
+        "/contracts/{foreign_contract}",
+        (302, 200, 200, 403, 403),
+        route="/contracts/{contract_id}",
+    ),
+    Case(
+        "GET",
+        "/contracts/{pending_contract}",
+        (302, 200, 200, 403, 403),
+        route="/contracts/{contract_id}",
+    ),
+    Case("GET", "/service-contracts", (302, 200, 200, 403, 403)),
+    Case("GET", "/service-contracts/new", (302, 200, 200, 403, 403)),
+    Case(
+        "GET",
+        "/service-contracts/{contract}",
+        (302, 200, 200, 403, 403),
+        route="/service-contracts/{contract_id}",
+    ),
+]

@@ -19,6 +19,12 @@ const MESSAGES = [
   [/Expected `date`/, () => T.date],
 ];
 
+// A page may say its API's own messages again too: <script type="application/json"
+// id="page-messages">[{"pattern": "…", "text": "… {1} …"}]</script> ({n}: the pattern's groups).
+for (const { pattern, text } of JSON.parse(document.getElementById("page-messages")?.textContent || "[]")) {
+  MESSAGES.unshift([new RegExp(pattern), (m) => text.replace(/\{(\d)\}/g, (_, n) => m[Number(n)] ?? "")]);
+}
+
 export function say(message) {
   for (const [pattern, make] of MESSAGES) {
     const match = pattern.exec(message);

@@ -1,0 +1,174 @@
+"""Back-office pages of sales contracts (合同): the list (search, filters, order, paging, money
+received and outstanding), a new contract with its payment plan (prefilled from a won
+opportunity), and a contract's page (plan lines, payments, approvals; submit, approve or reject,
+complete, void, record a payment).
+
+Every change goes through the contracts API (backend/sales/) from the page's forms; the page
+shows each action only in the state the API accepts it, and the API still decides."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from backend import db
+from backend.access import Role
+from backend.clock import today
+from backend.customers import service as customers
+from backend.pages import frame
+from backend.pages.listing import ListView
+from backend.sales import contracts, opportunities
+from backend.sales.tables import ContractStatus
+from backend.schemas import Limit, Offset, PathId, QueryId, Search, Sort
+from backend.settings import get_settings
+from backend.staff import service as staff
+
+N_ = frame.N_
+CONTRACT_STATUSES = {
+    "draft": N_("Draft"),
+    "pending_approval": N_("Awaiting approval"),
+    "active": N_("In force"),
+    "completed": N_("Completed"),
+    "void": N_("Void"),
+}
+LINE_STATUSES = {"pending": N_("Pending"), "partial": N_("Partly paid"), "paid": N_("Paid")}
+EVENTS = {
+    "submitted": N_("Submitted"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "activated": N_("Activated"),
+    "completed": N_("Completed"),
+    "voided": N_("Voided"),
+}
+METHODS = {
+    "bank_transfer": N_("Bank transfer"),
+    "cash": N_("Cash"),
+    "cheque": N_("Cheque"),
+    "card": N_("Card"),
+    "alipay": N_("Alipay"),
+    "wechat": N_("WeChat Pay"),
+    "other": N_("Other"),
+}
+WORDS = {
+    "contract_statuses": CONTRACT_STATUSES,
+    "line_statuses": LINE_STATUSES,
+    "contract_events": EVENTS,
+    "methods": METHODS,
+}
+
+
+async def owners() -> list[tuple[int, str]]:
+    """Who owns contracts, as choices: the active reps, supervisors and admins."""
+    people = await staff.list_users(None, None, True, 200, 0, sort="name")
+    return [(p.id, p.name) for p in people.items if p.role != Role.ENGINEER]
+
+
+async def suggested_number() -> str:
+    """A free number in the demo's pattern HT-<year>-<n>; the person may type another."""
+    year = today().year
+    taken = await db.fetchval("SELECT count(*) FROM contract WHERE number LIKE $1", f"HT-{year}-%")
+    n = int(taken) + 1
+    while await db.fetchval("SELECT 1 FROM contract WHERE number = $1", f"HT-{year}-{n:04d}"):
+        n += 1
+    return f"HT-{year}-{n:04d}"
+
+
+class ContractPages(Controller):
+    path = "/contracts"
+    include_in_schema = False
+    opt = {"strict_query": True}  # an unknown query parameter is a 400 (querystring.py)
+
+    @get("")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        q: Search = None,
+        status: FromQuery[ContractStatus | None] = None,
+        owner_id: QueryId = None,
+        account_id: QueryId = None,
+        overdue: FromQuery[bool | None] = None,
+        sort: Sort = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Template:
+        principal = frame.office_principal(request, "contracts")
+        found = await contracts.list_contracts(
+            principal,
+            status=status.value if status else None,
+            account_id=account_id,
+            owner_id=owner_id,
+            overdue=overdue,
+            q=q,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+        filters = {
+            "q": q,
+            "status": status,
+            "owner_id": owner_id,
+            "account_id": account_id,
+            "overdue": overdue,
+        }
+        view = ListView("/contracts", found, filters, sort)
+        account = await customers.get_account(principal, account_id) if account_id else None
+        context = {
+            "view": view,
+            "owner_options": await owners(),
+            "account": account,
+            "currency": get_settings().currency,
+            **WORDS,
+        }
+        return frame.render(request, "contracts", "office/contracts.html", context)
+
+    @get("/new")
+    async def new(
+        self,
+        request: Request[Any, Any, Any],
+        account_id: QueryId = None,
+        opportunity_id: QueryId = None,
+    ) -> Template:
+        """A new contract; ?opportunity_id= (a won deal) fills in its account, title and amount."""
+        principal = frame.office_principal(request, "contracts")
+        deal = await opportunities.get(principal, opportunity_id) if opportunity_id else None
+        if deal is not None:
+            account_id = deal.account_id
+        account = await customers.get_account(principal, account_id) if account_id else None
+        starts = today()
+        context = {
+            "account": account,
+            "deal": deal,
+            "number": await suggested_number(),
+            "starts_on": starts,
+            "ends_on": starts.replace(year=starts.year + 1) - timedelta(days=1)
+            if not (starts.month == 2 and starts.day == 29)
+            else starts + timedelta(days=364),
+            "currency": get_settings().currency,
+            "threshold": get_settings().approval_threshold,
+        }
+        return frame.render(request, "contracts", "office/contract_new.html", context)
+
+    @get("/{contract_id:int}")
+    async def show(self, request: Request[Any, Any, Any], contract_id: PathId) -> Template:
+        principal = frame.office_principal(request, "contracts")
+        contract = await contracts.get(principal, contract_id)
+        deal = (
+            await opportunities.get(principal, contract.opportunity_id)
+            if contract.opportunity_id
+            else None
+        )
+        context = {
+            "contract": contract,
+            "deal": deal,
+            "today": today(),
+            "threshold": get_settings().approval_threshold,
+            **WORDS,
+        }
+        return frame.render(request, "contracts", "office/contract.html", context)
+
+
+CONTRACT_PAGES = [ContractPages]
