@@ -9,8 +9,11 @@ from time import perf_counter
 import asyncpg
 
 from backend import db
+from backend.clock import company_day
 from backend.customers.qr import new_token
+from backend.demo.maintenance import load_service_contracts
 from backend.demo.plan import TABLES, DemoPlan, build_plan, demo_email
+from backend.maintenance.plans import generate as generate_plans
 from backend.staff.service import hash_password
 
 DEMO_PASSWORD = "fieldline-demo"
@@ -79,13 +82,14 @@ async def load_demo(
     started = perf_counter()
     async with db.connection() as conn:
         await _refuse_if_not_empty(conn)  # before the slow password hash
+    now = datetime.now(UTC)
     plan = build_plan(
         seed,
         accounts=accounts,
         devices=devices,
         engineers=engineers,
         reps=reps,
-        now=datetime.now(UTC),
+        now=now,
     )
     password_hash = await hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
     plan["users"] = [(*row[:-1], password_hash) for row in plan["users"]]
@@ -95,7 +99,11 @@ async def load_demo(
         await conn.execute("LOCK TABLE app_user IN EXCLUSIVE MODE")
         await _refuse_if_not_empty(conn)
         await _write(conn, plan)
+        service_contracts = await load_service_contracts(conn, seed, company_day(now))
+    # Their planned work orders, as the `plans` clock makes them (one round, up to the horizon).
+    planned = await generate_plans(now)
     counts = {key: len(rows) for key, rows in plan.items()} | {"reps": reps, "engineers": engineers}
+    counts |= {"service_contracts": service_contracts, "planned_visits": planned}
     return DemoSummary(
         seed,
         counts,

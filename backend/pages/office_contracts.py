@@ -161,9 +161,12 @@ class ContractPages(Controller):
             if contract.opportunity_id
             else None
         )
+        unpaid = [p for p in contract.payment_plan or [] if p.paid < p.amount]
         context = {
             "contract": contract,
             "deal": deal,
+            # The payment form starts at what the next line still lacks.
+            "next_share": unpaid[0].amount - unpaid[0].paid if unpaid else "",
             "today": today(),
             "threshold": get_settings().approval_threshold,
             **WORDS,

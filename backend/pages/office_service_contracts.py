@@ -31,6 +31,7 @@ N_ = frame.N_
 SC_STATUSES = {"active": N_("In force"), "suspended": N_("Suspended"), "ended": N_("Ended")}
 KINDS = {"maintenance": N_("Maintenance"), "warranty": N_("Warranty")}
 UNITS = {"day": N_("days"), "week": N_("weeks"), "month": N_("months"), "year": N_("years")}
+EVERY_ONE = {"day": N_("Daily"), "week": N_("Weekly"), "month": N_("Monthly"), "year": N_("Yearly")}
 GENERATE = {
     "scheduled": N_("On fixed dates"),
     "after_completion": N_("Counted from the last visit done"),
@@ -40,6 +41,7 @@ WORDS = {
     "sc_statuses": SC_STATUSES,
     "kinds": KINDS,
     "units": UNITS,
+    "every_one": EVERY_ONE,
     "generate_words": GENERATE,
     "job_statuses": JOB_STATUSES,
 }
@@ -49,7 +51,7 @@ Status = Annotated[str | None, QueryParameter(pattern="^(active|suspended|ended)
 Kind = Annotated[str | None, QueryParameter(pattern="^(warranty|maintenance)$")]
 
 
-def coming_dues(contract: ServiceContractOut) -> list[date]:
+def coming_dues(contract: ServiceContractOut, count: int = PREVIEW) -> list[date]:
     """The next due days a fixed-date plan calls for from today (pure: schedule.py), shown
     beside the planned work orders the clock has made so far."""
     plan = contract.plan
@@ -67,7 +69,7 @@ def coming_dues(contract: ServiceContractOut) -> list[date]:
     )
     made = {o.planned_for for o in contract.occurrences}
     dues = scheduled_dues(contract.starts_on, contract.ends_on, rule, today())
-    return list(islice((d for d in dues if d not in made), PREVIEW))
+    return list(islice((d for d in dues if d not in made), count))
 
 
 def windows(contract: ServiceContractOut) -> dict[int, tuple[date, date]]:
@@ -113,7 +115,11 @@ class ServiceContractPages(Controller):
         filters = {"q": q, "status": status, "kind": kind, "account_id": account_id}
         view = ListView("/service-contracts", found, filters, sort)
         account = await customers.get_account(principal, account_id) if account_id else None
-        context = {"view": view, "account": account, **WORDS}
+        # Beyond the horizon the clock has made no work order yet: the plan's next due day.
+        due_next = {
+            c.id: due for c in found.items if c.next_visit is None for due in coming_dues(c, 1)
+        }
+        context = {"view": view, "account": account, "due_next": due_next, **WORDS}
         return frame.render(request, "service_contracts", "office/service_contracts.html", context)
 
     @get("/new")
