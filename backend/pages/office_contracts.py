@@ -11,15 +11,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
 from backend import db
-from backend.access import Role
+from backend.access import Principal, Role
 from backend.clock import today
 from backend.customers import service as customers
 from backend.pages import frame
+from backend.pages.export import Column, ExportFormat, Fetch, download, field
 from backend.pages.listing import ListView
 from backend.sales import contracts, opportunities
 from backend.sales.tables import ContractStatus
@@ -61,6 +62,52 @@ WORDS = {
 }
 
 
+# The file's columns: what the list shows, with the term and what is overdue.
+COLUMNS = (
+    field(N_("Number"), "number"),
+    field(N_("Contract title"), "title"),
+    field(N_("Account"), "account_name"),
+    field(N_("Owner"), "owner_name"),
+    field(N_("Status"), "status", CONTRACT_STATUSES),
+    field(N_("Starts on"), "starts_on"),
+    field(N_("Ends on"), "ends_on"),
+    field(N_("Currency"), "currency"),
+    field(N_("Amount"), "amount"),
+    field(N_("Collected"), "received"),
+    field(N_("Outstanding"), "outstanding"),
+    field(N_("Overdue"), "overdue"),
+    Column(N_("Needs approval"), lambda c: c.needs_approval),
+    field(N_("Created"), "created_at"),
+)
+
+
+def finder(
+    principal: Principal,
+    q: str | None,
+    status: ContractStatus | None,
+    owner_id: int | None,
+    account_id: int | None,
+    overdue: bool | None,
+    sort: str | None,
+) -> Fetch:
+    """The list's rows for a filter, for the page and for its file alike."""
+
+    async def fetch(limit: int, offset: int) -> Any:
+        return await contracts.list_contracts(
+            principal,
+            status=status.value if status else None,
+            account_id=account_id,
+            owner_id=owner_id,
+            overdue=overdue,
+            q=q,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+
+    return fetch
+
+
 async def owners() -> list[tuple[int, str]]:
     """Who owns contracts, as choices: the active reps, supervisors and admins."""
     people = await staff.list_users(None, None, True, 200, 0, sort="name")
@@ -96,17 +143,8 @@ class ContractPages(Controller):
         offset: Offset = 0,
     ) -> Template:
         principal = frame.office_principal(request, "contracts")
-        found = await contracts.list_contracts(
-            principal,
-            status=status.value if status else None,
-            account_id=account_id,
-            owner_id=owner_id,
-            overdue=overdue,
-            q=q,
-            sort=sort,
-            limit=limit,
-            offset=offset,
-        )
+        fetch = finder(principal, q, status, owner_id, account_id, overdue, sort)
+        found = await fetch(limit, offset)
         filters = {
             "q": q,
             "status": status,
@@ -114,7 +152,7 @@ class ContractPages(Controller):
             "account_id": account_id,
             "overdue": overdue,
         }
-        view = ListView("/contracts", found, filters, sort)
+        view = ListView("/contracts", found, filters, sort, exportable=True)
         account = await customers.get_account(principal, account_id) if account_id else None
         context = {
             "view": view,
@@ -124,6 +162,23 @@ class ContractPages(Controller):
             **WORDS,
         }
         return frame.render(request, "contracts", "office/contracts.html", context)
+
+    @get("/export")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        format: ExportFormat,
+        q: Search = None,
+        status: FromQuery[ContractStatus | None] = None,
+        owner_id: QueryId = None,
+        account_id: QueryId = None,
+        overdue: FromQuery[bool | None] = None,
+        sort: Sort = None,
+    ) -> Response[bytes]:
+        """Every contract of the list's filter, in its order, as CSV or XLSX."""
+        principal = frame.office_principal(request, "contracts")
+        fetch = finder(principal, q, status, owner_id, account_id, overdue, sort)
+        return await download(request, format, fetch, COLUMNS, "contracts")
 
     @get("/new")
     async def new(

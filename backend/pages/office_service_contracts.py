@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from itertools import islice
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
@@ -24,6 +24,7 @@ from backend.maintenance import service
 from backend.maintenance.schedule import Generate, Plan, Unit, scheduled_dues
 from backend.maintenance.schemas import ServiceContractOut
 from backend.pages import frame
+from backend.pages.export import Column, ExportFormat, Fetch, download, field
 from backend.pages.listing import ListView
 from backend.schemas import Limit, Offset, PathId, QueryId, Search, Sort
 
@@ -49,6 +50,49 @@ PREVIEW = 6  # due days shown ahead of the clock
 
 Status = Annotated[str | None, QueryParameter(pattern="^(active|suspended|ended)$")]
 Kind = Annotated[str | None, QueryParameter(pattern="^(warranty|maintenance)$")]
+
+
+# The file's columns: what the list shows, with the SLA hours and the plan.
+COLUMNS = (
+    field(N_("Number"), "id"),
+    field(N_("Account"), "account_name"),
+    field(N_("Kind"), "kind", KINDS),
+    field(N_("Status"), "status", SC_STATUSES),
+    field(N_("Starts on"), "starts_on"),
+    field(N_("Ends on"), "ends_on"),
+    Column(N_("Devices"), lambda c: len(c.device_ids)),
+    field(N_("Respond within (hours)"), "respond_hours"),
+    field(N_("Resolve within (hours)"), "resolve_hours"),
+    field(N_("The customer signs for every visit"), "signature_required"),
+    Column(N_("Every"), lambda c: c.plan.every if c.plan else None),
+    Column(N_("Unit"), lambda c: c.plan.unit if c.plan else None, UNITS),
+    field(N_("Next planned visit"), "next_visit"),
+    field(N_("Reason"), "status_reason"),
+)
+
+
+def finder(
+    q: str | None,
+    status: str | None,
+    kind: str | None,
+    account_id: int | None,
+    sort: str | None,
+) -> Fetch:
+    """The list's rows for a filter, for the page and for its file alike."""
+
+    async def fetch(limit: int, offset: int) -> Any:
+        return await service.listing(
+            account_id=account_id,
+            device_id=None,
+            status=status,
+            kind=kind,
+            q=q,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+
+    return fetch
 
 
 def coming_dues(contract: ServiceContractOut, count: int = PREVIEW) -> list[date]:
@@ -102,18 +146,9 @@ class ServiceContractPages(Controller):
         offset: Offset = 0,
     ) -> Template:
         principal = frame.office_principal(request, "service_contracts")
-        found = await service.listing(
-            account_id=account_id,
-            device_id=None,
-            status=status,
-            kind=kind,
-            q=q,
-            sort=sort,
-            limit=limit,
-            offset=offset,
-        )
+        found = await finder(q, status, kind, account_id, sort)(limit, offset)
         filters = {"q": q, "status": status, "kind": kind, "account_id": account_id}
-        view = ListView("/service-contracts", found, filters, sort)
+        view = ListView("/service-contracts", found, filters, sort, exportable=True)
         account = await customers.get_account(principal, account_id) if account_id else None
         # Beyond the horizon the clock has made no work order yet: the plan's next due day.
         due_next = {
@@ -121,6 +156,22 @@ class ServiceContractPages(Controller):
         }
         context = {"view": view, "account": account, "due_next": due_next, **WORDS}
         return frame.render(request, "service_contracts", "office/service_contracts.html", context)
+
+    @get("/export")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        format: ExportFormat,
+        q: Search = None,
+        status: FromQuery[Status] = None,
+        kind: FromQuery[Kind] = None,
+        account_id: QueryId = None,
+        sort: Sort = None,
+    ) -> Response[bytes]:
+        """Every service contract of the list's filter, in its order, as CSV or XLSX."""
+        frame.office_principal(request, "service_contracts")
+        fetch = finder(q, status, kind, account_id, sort)
+        return await download(request, format, fetch, COLUMNS, "service-contracts")
 
     @get("/new")
     async def new(self, request: Request[Any, Any, Any], account_id: QueryId = None) -> Template:

@@ -104,3 +104,14 @@ CASES += [
         route="/service-contracts/{contract_id}",
     ),
 ]
+# Their lists as files (backend/pages/export.py), the same roles as the pages.
+CASES += [
+    Case(
+        "GET",
+        f"{path}/export?format={fmt}",
+        (302, 200, 200, 403, 403),
+        route=f"{path}/export",
+    )
+    for path in ("/contracts", "/service-contracts")
+    for fmt in ("csv", "xlsx")
+]

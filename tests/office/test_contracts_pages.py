@@ -4,6 +4,8 @@ showing only the steps its status allows."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -59,8 +61,10 @@ async def test_the_list_searches_filters_sorts_and_pages(api):
     assert page.status_code == 200
     assert _numbers(page.text) == ["HT-A-1", "HT-B-2", "HT-C-3"]
     assert 'data-total="3"' in page.text
-    assert "4,000.00" in page.text
-    assert "26,000.00" in page.text
+    row = page.text[page.text.index(">HT-A-1<") :]
+    row = row[: row.index("</tr>")]
+    # amount, received, outstanding (whole amounts without their .00)
+    assert re.findall(r'<td class="num[^"]*">([\d,.]+)</td>', row) == ["30,000", "4,000", "26,000"]
 
     page = await api.get("/contracts", params={"q": "boiler", "sort": "-number"}, headers=headers)
     assert _numbers(page.text) == ["HT-C-3", "HT-A-1"]
@@ -154,3 +158,32 @@ async def test_a_contract_page_offers_the_steps_its_status_allows(api):
     missing = await api.get("/contracts/999999", headers=supervisor.headers)
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("text/html")
+
+
+async def test_the_list_downloads_what_it_filters(api):
+    people = await team(api)
+    rep = people["rep"]
+    site = await account(api, rep, name="Cedar Mills")
+    later = [{"due_on": (date.today() + timedelta(days=30)).isoformat(), "amount": "30000"}]
+    for number in ("HT-9", "HT-1", "HT-5"):
+        await _contract(api, rep, site["id"], number, plan=later)
+    done = await _contract(api, rep, site["id"], "HT-7", plan=later)
+    await api.post(f"/api/contracts/{done['id']}/submit", headers=rep.headers)
+    headers = people["supervisor"].headers
+    filters = {"status": "draft", "sort": "number"}
+    page = await api.get("/contracts", params=filters, headers=headers)
+    assert "/contracts/export?status=draft&amp;sort=number&amp;format=csv" in page.text
+
+    response = await api.get(
+        "/contracts/export",
+        params={**filters, "format": "csv"},
+        headers={**headers, "Accept-Language": "zh-CN"},
+    )
+    assert response.status_code == 200, response.text
+    body = response.content
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body[3:].decode("utf-8"))))
+    assert rows[0][:5] == ["编号", "合同标题", "客户", "负责人", "状态"]
+    assert [r[0] for r in rows[1:]] == ["HT-1", "HT-5", "HT-9"]  # the draft ones, in order
+    assert {r[4] for r in rows[1:]} == {"草稿"}
+    assert response.headers["x-total-count"] == "3"
