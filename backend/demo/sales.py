@@ -154,8 +154,13 @@ class SalesHistory:
 
     def accounts(self) -> list[Row]:
         return [
-            (*a, self.claimed_at.get(i), self.pooled_at.get(i), _industry(a[0]),
-             _district(a[8], a[9]))
+            (
+                *a,
+                self.claimed_at.get(i),
+                self.pooled_at.get(i),
+                _industry(a[0]),
+                _district(a[8], a[9]),
+            )
             for i, a in enumerate(self.plan["accounts"])
         ]
 

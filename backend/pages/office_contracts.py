@@ -15,10 +15,10 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from backend import db
 from backend.access import Principal, Role
 from backend.clock import today
 from backend.customers import service as customers
+from backend.maintenance.schedule import add_months
 from backend.pages import frame
 from backend.pages.export import Column, ExportFormat, Fetch, download, field
 from backend.pages.listing import ListView
@@ -114,16 +114,6 @@ async def owners() -> list[tuple[int, str]]:
     return [(p.id, p.name) for p in people.items if p.role != Role.ENGINEER]
 
 
-async def suggested_number() -> str:
-    """A free number in the demo's pattern HT-<year>-<n>; the person may type another."""
-    year = today().year
-    taken = await db.fetchval("SELECT count(*) FROM contract WHERE number LIKE $1", f"HT-{year}-%")
-    n = int(taken) + 1
-    while await db.fetchval("SELECT 1 FROM contract WHERE number = $1", f"HT-{year}-{n:04d}"):
-        n += 1
-    return f"HT-{year}-{n:04d}"
-
-
 class ContractPages(Controller):
     path = "/contracts"
     include_in_schema = False
@@ -197,11 +187,9 @@ class ContractPages(Controller):
         context = {
             "account": account,
             "deal": deal,
-            "number": await suggested_number(),
+            "number": await contracts.free_number(today().year),
             "starts_on": starts,
-            "ends_on": starts.replace(year=starts.year + 1) - timedelta(days=1)
-            if not (starts.month == 2 and starts.day == 29)
-            else starts + timedelta(days=364),
+            "ends_on": add_months(starts, 12) - timedelta(days=1),  # a year's term
             "currency": get_settings().currency,
             "threshold": get_settings().approval_threshold,
         }

@@ -140,6 +140,15 @@ async def create(principal: Principal, data: ContractIn) -> ContractOut:
     return await get(principal, contract_id)
 
 
+async def free_number(year: int) -> str:
+    """A number not taken yet in the pattern HT-<year>-<nnnn> (the demo's), to suggest."""
+    taken = await db.fetchval("SELECT count(*) FROM contract WHERE number LIKE $1", f"HT-{year}-%")
+    n = int(taken) + 1
+    while await db.fetchval("SELECT 1 FROM contract WHERE number = $1", f"HT-{year}-{n:04d}"):
+        n += 1
+    return f"HT-{year}-{n:04d}"
+
+
 async def get(principal: Principal, contract_id: int) -> ContractOut:
     row = await db.fetchrow(f"{CONTRACT_SELECT} WHERE c.id = $2", today(), contract_id)
     if row is None:
