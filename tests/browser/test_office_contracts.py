@@ -24,6 +24,12 @@ from tests.support.factories import account, create, device, product, team
 PEOPLE = re.compile(r"^(Admin|Supervisor|Rep|Engineer) \d+$")  # the factories' names: data
 
 
+async def _ready(page: Page) -> None:
+    """The page a form's script reloaded or opened has run its modules (js/office/forms.js): a
+    click before that would send the form the browser's own way."""
+    await page.wait_for_load_state("load")
+
+
 async def _pick_account(page: Page, name: str) -> None:
     await page.get_by_label("Account", exact=True).fill(name[:6])
     await page.locator(".picker-results button", has_text=name).click()
@@ -60,10 +66,12 @@ async def test_a_supervisor_draws_up_submits_approves_and_collects_a_contract(ap
         contract_id = int(page.url.rsplit("/", 1)[1])
         status = page.locator("#contract-status")
         await expect(status).to_have_text("Draft")
+        await _ready(page)
         await expect(page.locator("#plan tbody tr")).to_have_count(2)
 
         await page.get_by_role("button", name="Submit the contract").click()
         await expect(status).to_have_text("Awaiting approval", timeout=WAIT)
+        await _ready(page)
 
         # A rejection needs its reason: asked for beside the field, nothing changes.
         reject = page.locator("#reject")
@@ -74,6 +82,7 @@ async def test_a_supervisor_draws_up_submits_approves_and_collects_a_contract(ap
         await page.locator("#approve").get_by_label("Note (optional)").fill("预算已确认")
         await page.get_by_role("button", name="Approve the contract").click()
         await expect(status).to_have_text("In force", timeout=WAIT)
+        await _ready(page)
         history = page.locator("#history")
         await expect(history.locator('[data-kind="approved"]')).to_contain_text("预算已确认")
 
@@ -86,6 +95,7 @@ async def test_a_supervisor_draws_up_submits_approves_and_collects_a_contract(ap
         first = page.locator('#plan tr[data-line="1"]')
         await expect(first).to_have_attribute("data-status", "partial", timeout=WAIT)
         await expect(first).to_contain_text("Partly paid")
+        await _ready(page)
         await expect(page.locator("#received")).to_have_text("60,000.00")
         await expect(page.locator("#payments")).to_contain_text("WeChat Pay")
 
@@ -126,6 +136,7 @@ async def test_a_won_deal_opens_a_prefilled_contract(api, server):
         await expect(page.locator("#plan-left")).to_have_text("The lines add up to the amount.")
         await page.get_by_role("button", name="Create the contract").click()
         await expect(page).to_have_url(re.compile(r"/contracts/\d+$"), timeout=WAIT)
+        await _ready(page)
         # Below the threshold: active on submit.
         await page.get_by_role("button", name="Submit the contract").click()
         await expect(page.locator("#contract-status")).to_have_text("In force", timeout=WAIT)
@@ -163,6 +174,7 @@ async def test_a_monthly_plan_shows_its_planned_jobs_and_suspending_asks_why(api
         await expect(page.locator("#plan-rule")).to_contain_text("Monthly")
         await expect(page.locator("#covered tbody tr")).to_have_count(2)
         await expect(page.locator("#coming li").first).to_be_visible()  # due days, not made yet
+        await _ready(page)
 
         # The plans clock makes the visits due within the horizon: today's, one per device.
         assert await run_job(PLAN_ROUND) is not None
