@@ -176,6 +176,15 @@ def check_job_read(principal: Principal, engineer_id: int | None) -> None:
     raise NotFound("Work order not found")
 
 
+def check_device_coverage_read(principal: Principal, holds_a_job: bool) -> None:
+    """A device's coverage: whoever may read its account, and an engineer holding (or offered)
+    a job on it, who needs to know whether the visit is under contract or warranty."""
+    if principal.role == Role.ENGINEER and holds_a_job:
+        return
+    if principal.role == Role.ENGINEER:
+        raise NotFound("Device not found")
+
+
 class JobActor(StrEnum):
     """Who takes a work-order step: the engineer holding the job, or a manager."""
 

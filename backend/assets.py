@@ -35,6 +35,7 @@ MOUNTS: dict[str, Path] = {
     "vendor/leaflet": PWA / "node_modules" / "leaflet" / "dist",
     "vendor/chartjs": PWA / "node_modules" / "chart.js" / "dist",
     "vendor/swagger-ui": PWA / "node_modules" / "swagger-ui-dist",
+    "vendor/signature_pad": PWA / "node_modules" / "signature_pad" / "dist",
 }
 # Already compressed, or too small to gain: sent as they are.
 PLAIN_TYPES = ("image/png", "image/jpeg", "image/webp", "font/woff2")

@@ -8,8 +8,17 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from backend.access import MANAGERS, SELLERS, allow, current, signed_in
+from backend.access import (
+    MANAGERS,
+    SELLERS,
+    Role,
+    allow,
+    check_device_coverage_read,
+    current,
+    signed_in,
+)
 from backend.customers import devices
+from backend.db import fetchval
 from backend.maintenance import service
 from backend.maintenance.schemas import ReasonIn, ServiceContractIn, ServiceContractOut
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Search, Sort
@@ -91,14 +100,24 @@ class ServiceContractController(Controller):
 class CoverageController(Controller):
     path = "/api/devices"
     tags = ["service contracts"]
-    guards = [signed_in, allow(*SELLERS)]
+    guards = [signed_in, allow(*SELLERS, Role.ENGINEER)]
 
     @get("/{device_id:int}/coverage")
     async def coverage(
         self, request: Request[Any, Any, Any], device_id: PathId
     ) -> list[ServiceContractOut]:
-        """Contracts in force today on the device, its warranty (from warranty_until) included."""
-        await devices.get_device(current(request), device_id)
+        """Contracts in force today on the device, its warranty (from warranty_until) included.
+        Engineers: the devices of jobs offered or assigned to them."""
+        principal = current(request)
+        if principal.role == Role.ENGINEER:
+            holds = await fetchval(
+                "SELECT EXISTS (SELECT 1 FROM work_order WHERE device = $1 AND engineer = $2)",
+                device_id,
+                principal.id,
+            )
+            check_device_coverage_read(principal, bool(holds))
+        else:
+            await devices.get_device(principal, device_id)
         return await service.coverage(device_id)
 
 

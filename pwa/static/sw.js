@@ -49,6 +49,8 @@ const SHELL = [
   "/static/js/staff/jobs.js",
   "/static/js/staff/engineer.js",
   "/static/js/staff/job.js",
+  "/static/js/staff/proof.js",
+  "/static/css/proof.css",
   "/static/js/staff/visits.js",
   "/static/js/staff/rep-tracking.js",
   "/static/js/staff/rep.js",
@@ -64,12 +66,13 @@ const SHELL = [
   "/static/js/staff/route.js",
   "/vendor/leaflet/leaflet.js",
   "/vendor/leaflet/leaflet.css",
+  "/vendor/signature_pad/signature_pad.umd.min.js",
 ];
 // What the staff app reads; anything else (the customer's pages, boards, …) is left to the
 // network as if there were no worker.
 const APP_PAGES = /^\/(login|engineer|engineer\/jobs|rep|rep\/today|rep\/accounts|rep\/route|jobs\/\d+|visits\/\d+)$/;
 const APP_API =
-  /^\/api\/(me|me\/jobs|me\/day|me\/today|work-orders\/\d+|engineers\/\d+\/stock|visits|visits\/\d+|accounts|users\/\d+\/route)$/;
+  /^\/api\/(me|me\/jobs|me\/day|me\/today|work-orders\/\d+|engineers\/\d+\/stock|devices\/\d+\/coverage|visits|visits\/\d+|accounts|users\/\d+\/route)$/;
 // A slow network is worse than a saved copy: after this long the copy is shown, and the answer,
 // when it comes, refreshes the cache for next time.
 const NETWORK_PATIENCE_MS = 4000;

@@ -16,6 +16,8 @@ PAGES = [
     TEMPLATES / "office" / "work_order.html",
     TEMPLATES / "customer" / "request_view.html",
     TEMPLATES / "app" / "strings.html",
+    TEMPLATES / "app" / "proof_strings.html",
+    TEMPLATES / "app" / "job.html",
     TEMPLATES / "app" / "day.html",
     TEMPLATES / "app" / "layout.html",
     TEMPLATES / "boards" / "dispatch.html",

@@ -20,6 +20,7 @@ CASES = [
     Case("GET", "/static/css/app.css", (200,) * 5, route="/static"),
     Case("GET", "/vendor/leaflet/leaflet.js", (200,) * 5, route="/vendor"),
     Case("GET", "/vendor/swagger-ui/swagger-ui.css", (200,) * 5, route="/vendor"),
+    Case("GET", "/vendor/signature_pad/signature_pad.umd.min.js", (200,) * 5, route="/vendor"),
     Case("GET", "/favicon.ico", (200,) * 5),
     Case(
         "GET",

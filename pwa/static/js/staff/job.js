@@ -1,9 +1,14 @@
-// One job: the offer's answer, travel, arrival with GPS, parts from the van and the resolution,
-// completion; the customer, navigation to the device, and the device's service history.
+// One job: the offer's answer, travel, arrival with GPS, photos, pauses, parts from the van, the
+// resolution and the customer's signature, completion and its service report; the customer,
+// coverage, navigation to the device, and the device's service history (proof.js: proof of work).
 import { $, fillWith, h, showError } from "./dom.js";
 import { locate } from "./geo.js";
 import { act, offerBlock, seenStatus } from "./jobs.js";
 import { dot, fit, makeMap } from "./map.js";
+import {
+  fitSignature, forgetSignature, renderCoverage, renderPhotos, renderSignatureNeed, renderWork,
+  showSignatureProblem, signatureForCompletion, startSignature, wirePauses, wirePhotos,
+} from "./proof.js";
 import { keepOffline, load, me, showRecord, startShell } from "./shell.js";
 import * as tracker from "./tracker.js";
 import { dateTime, number, say, table } from "../shared/text.js";
@@ -71,6 +76,8 @@ function renderActions(status) {
   box.hidden = !content;
   fillWith(box, content, error);
   $("complete").hidden = status !== "on_site";
+  if (status === "on_site") fitSignature(); // a hidden pad has no size to draw at
+  renderSignatureNeed(job.signature_required);
 }
 
 function renderSite() {
@@ -124,6 +131,8 @@ function stars(rating) {
 function renderDone(status) {
   const done = ["completed", "rated"].includes(status);
   $("done").hidden = !done || !job.resolution;
+  $("report-link").hidden = !job.report_url;
+  if (job.report_url) $("report-link").href = job.report_url;
   if (!done || !job.resolution) return;
   fillWith($("done-body"),
     h("h3", {}, say("job.resolution")), h("p", { class: "what" }, job.resolution),
@@ -199,6 +208,11 @@ $("complete-form").addEventListener("submit", (event) => {
     return;
   }
   const body = { resolution, parts };
+  // Refused here, beside the pad, when the contract or product asks for the customer's
+  // signature: the server would refuse it too (400 naming `signature`).
+  const signature = signatureForCompletion(job.signature_required);
+  if (signature === false) return;
+  if (signature) body.signature = signature;
   if ($("sales-flag").checked) {
     const note = $("sales-note").value.trim();
     if (!note) {
@@ -223,6 +237,8 @@ function render() {
   const { status, waiting } = seenStatus(job, pending);
   renderHead(status, waiting);
   renderActions(status);
+  renderWork(job, status, pending);
+  renderPhotos(job, status, pending);
   renderSite();
   renderDone(status);
   renderHistory();
@@ -237,7 +253,9 @@ async function refresh() {
   }
   const loaded = showRecord(found, "job", job);
   if (!loaded) return;
+  const first = !job;
   job = loaded;
+  if (first) load(`/api/devices/${job.device_id}/coverage`).then(renderCoverage);
   $("job").dataset.saved = found.saved ? "1" : "";
   render();
 }
@@ -248,6 +266,18 @@ outbox.subscribe((state) => {
   render();
   if (pending.length < before) refresh();
 });
+// The completion's answer: applied, the phone's copy of the signature goes; refused for want of a
+// signature (the contract changed meanwhile), the reason shows beside the pad again.
+outbox.onDelivered(({ entry, ok, status, data }) => {
+  if (entry.meta?.job !== jobId || entry.meta.action !== "complete") return;
+  if (ok) forgetSignature();
+  const field = (data?.errors || []).find((e) => String(e.field).startsWith("signature"));
+  if (status === 400 && field) showSignatureProblem(say("proof.signature_required"));
+});
+wirePhotos(() => job, () => pending);
+wirePauses(() => job);
+await startSignature(jobId, me.id);
+
 navigator.serviceWorker?.addEventListener("message", (event) => {
   if (event.data?.type === "push" && Number(event.data.payload?.work_order_id) === jobId) refresh();
 });
@@ -257,4 +287,11 @@ await refresh();
 load("/api/me").then((profile) => {
   if (profile.ok && profile.data.duty_status !== "off_duty") tracker.start();
 });
-await keepOffline([`/api/work-orders/${jobId}`, `/api/engineers/${me.id}/stock`, "/engineer", "/api/me", "/api/me/jobs"]);
+await keepOffline([
+  `/api/work-orders/${jobId}`,
+  `/api/engineers/${me.id}/stock`,
+  ...(job ? [`/api/devices/${job.device_id}/coverage`] : []),
+  "/engineer",
+  "/api/me",
+  "/api/me/jobs",
+]);

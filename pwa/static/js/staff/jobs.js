@@ -17,7 +17,9 @@ const LEADS_TO = {
 export function seenStatus(job, pending) {
   const mine = pending.filter((entry) => entry.meta?.job === job.id);
   if (!mine.length) return { status: job.status, waiting: false };
-  return { status: LEADS_TO[mine.at(-1).meta.action] || job.status, waiting: true };
+  // A photo or a pause queued after the completion leaves the job completed.
+  const step = mine.filter((entry) => LEADS_TO[entry.meta.action]).at(-1);
+  return { status: step ? LEADS_TO[step.meta.action] : job.status, waiting: true };
 }
 
 /** Queues a job action (accept, decline, travel, arrive, complete) through the outbox. */

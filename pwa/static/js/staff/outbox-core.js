@@ -83,17 +83,40 @@
     return (await all(OUTBOX)).filter((entry) => entry.user === user);
   }
 
+  /**
+   * A form with a file (a photo) as multipart bytes. The boundary comes from the write's key, not
+   * from chance as FormData's would: a replay sends the very same bytes, which is how the server
+   * knows it for the same request. `form` is {fields: {name: value}, file: {field, name, type,
+   * data: ArrayBuffer}}, kept in IndexedDB as it is.
+   */
+  function multipart(key, form) {
+    const boundary = `fieldline-${key}`;
+    const text = new TextEncoder();
+    let head = "";
+    for (const [name, value] of Object.entries(form.fields || {})) {
+      head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    }
+    const { file } = form;
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\n`;
+    head += `Content-Type: ${file.type}\r\n\r\n`;
+    const body = new Blob([text.encode(head), file.data, text.encode(`\r\n--${boundary}--\r\n`)]);
+    return { body, type: `multipart/form-data; boundary=${boundary}` };
+  }
+
   async function deliver(entry, csrf) {
     const headers = { "Idempotency-Key": entry.key, "X-CSRF-Token": csrf };
-    if (entry.body !== null) headers["Content-Type"] = "application/json";
-    return fetch(entry.url, {
-      method: entry.method,
-      headers,
-      credentials: "same-origin",
-      // The stored object is serialised the same way every time: a replay sends the same bytes,
-      // which the server needs to recognise it as the same request.
-      body: entry.body === null ? undefined : JSON.stringify(entry.body),
-    });
+    let body;
+    if (entry.form) {
+      const built = multipart(entry.key, entry.form);
+      headers["Content-Type"] = built.type;
+      body = built.body;
+    } else if (entry.body !== null) {
+      headers["Content-Type"] = "application/json";
+      // The stored object is serialised the same way every time: a replay sends the same
+      // bytes, which the server needs to recognise it as the same request.
+      body = JSON.stringify(entry.body);
+    }
+    return fetch(entry.url, { method: entry.method, headers, credentials: "same-origin", body });
   }
 
   // Why a queue stopped: the write stays and is tried again later.

@@ -29,8 +29,10 @@ export async function setUser(id) {
 /**
  * Queues a write and returns its Idempotency-Key at once. `label` is what the user sees while it
  * waits; `meta` ({job, action} or {visit, action, …}) lets pages show the write's effect early.
+ * A file goes as `form` instead of a body ({fields, file: {field, name, type, data}}, the data an
+ * ArrayBuffer), sent as multipart/form-data.
  */
-export async function send(method, url, body, label, meta = null) {
+export async function send(method, url, body, label, meta = null, form = null) {
   const entry = {
     method,
     url,
@@ -41,6 +43,7 @@ export async function send(method, url, body, label, meta = null) {
     key: crypto.randomUUID(),
     queuedAt: new Date().toISOString(),
   };
+  if (form) entry.form = form;
   await core.add(entry);
   notify();
   askForBackgroundSync();
