@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from backend import db
+from backend.boards.attainment import sla_attainment
 from backend.boards.facts import (
     ENGINEER_MEASURES,
     MEASURES,
@@ -153,12 +154,13 @@ async def satisfaction(first: date, last: date, zone_id: int | None) -> Satisfac
     values = _values(s, zone_id or 0)
     # Independent statements, each on its own connection: the board takes the slowest, not the sum.
     db.check_reads_may_overlap()
-    product_rows, installed, engineers, parts, low_ratings = await asyncio.gather(
+    product_rows, installed, engineers, parts, low_ratings, attainment = await asyncio.gather(
         _fetch(PRODUCT_SQL, **values),
         _installed(last, values["zone"]),
         _engineers(values),
         _fetch(PARTS_SQL, limit=TOP_PARTS, **values),
         _low_ratings(values["zone"], day_start(first), s.live_end),
+        sla_attainment(first, last, values["zone"]),
     )
     total: Any = next((r for r in product_rows if r["g"] == 3 and r["ratings"] is not None), EMPTY)
     weeks = [
@@ -204,6 +206,7 @@ async def satisfaction(first: date, last: date, zone_id: int | None) -> Satisfac
         # The list shows the newest; its total is r1 + r2 of the same rows as the CSAT.
         low_ratings=low_ratings,
         low_ratings_total=total["r1"] + total["r2"],
+        sla_attainment=attainment,
     )
 
 

@@ -157,6 +157,34 @@ class LowRating(msgspec.Struct):
     account_phone: str | None
 
 
+class SlaWeekRow(msgspec.Struct):
+    week: date  # the Monday of the week the deadlines fell due
+    responded: Rate  # accepted by respond_by, of the response deadlines decided
+    resolved: Rate  # completed by resolve_by, of the resolution deadlines decided
+
+
+class SlaRow(msgspec.Struct):
+    """SLA attainment of one engineer, service contract or product model."""
+
+    id: int | None  # None: no engineer holds the job, or no contract (the priority's targets)
+    name: str  # the engineer's, the model's, or the contract's account
+    responded: Rate
+    resolved: Rate
+    sku: str | None = None  # a product's
+    kind: str | None = None  # a contract's: maintenance | warranty
+
+
+class SlaAttainment(msgspec.Struct):
+    """Deadlines met, each counted by the day it fell due once decided (boards/attainment.py)."""
+
+    responded: Rate
+    resolved: Rate
+    weeks: list[SlaWeekRow]
+    engineers: list[SlaRow]  # most deadlines missed first
+    contracts: list[SlaRow]
+    products: list[SlaRow]
+
+
 class SatisfactionBoard(msgspec.Struct):
     date_from: date
     date_to: date
@@ -172,6 +200,8 @@ class SatisfactionBoard(msgspec.Struct):
     parts: list[PartRow]  # most used first
     low_ratings: list[LowRating]  # newest first
     low_ratings_total: int
+    # % responded and resolved in time, by week, engineer, contract and product
+    sla_attainment: SlaAttainment
 
 
 # --- field sales --------------------------------------------------------------------------------

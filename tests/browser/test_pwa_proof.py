@@ -145,12 +145,16 @@ async def test_photo_and_signature_taken_offline_are_sent_once(api, server, tmp_
     )
     assert (row["status"], row["signer_name"], row["signed"]) == ("completed", "王建国", True)
     photo = await db.fetchrow(
-        "SELECT stage, content_type, width, height, data FROM work_order_photo WHERE work_order = $1",
+        "SELECT stage, content_type, width, height, data FROM work_order_photo "
+        "WHERE work_order = $1",
         job,
     )
     assert await _photos(job) == 1
-    pause = await db.fetchrow("SELECT reason, ended_at FROM work_order_pause WHERE work_order = $1", job)
-    assert pause["reason"] == "Waiting for a part" and pause["ended_at"] is not None
+    pause = await db.fetchrow(
+        "SELECT reason, ended_at FROM work_order_pause WHERE work_order = $1", job
+    )
+    assert pause["reason"] == "Waiting for a part"
+    assert pause["ended_at"] is not None
     assert (photo["stage"], photo["content_type"]) == ("before", "image/jpeg")
     assert (photo["width"], photo["height"]) == (1600, 1200)  # shrunk on the phone
     assert not Image.open(io.BytesIO(photo["data"])).getexif()  # no position left in it
