@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.support.factories import Staff, account, create, team
+from backend import db
+from backend.demo.load import DEMO_PASSWORD, load_demo
+from tests.support.factories import Staff, account, create, login, team
 
 
 def _lead_names(html: str) -> list[str]:
@@ -246,3 +248,25 @@ async def test_the_lists_export_what_they_filter_in_the_readers_language(api):
     assert xlsx.headers["X-Total-Count"] == "3"
     page = await api.get("/pipeline/list", params={"month": "2027-01"}, headers=sup.headers)
     assert "/pipeline/list/export?month=2027-01&amp;format=csv" in page.text
+
+
+async def test_the_demos_leads_show_their_follow_ups(api):
+    await load_demo(3, accounts=60, devices=150, engineers=6, reps=3)
+    lead = await db.fetchrow(
+        """SELECT l.id, l.owner FROM lead l
+           WHERE l.status = 'working' AND l.owner IS NOT NULL ORDER BY l.id LIMIT 1"""
+    )
+    talks = await db.fetchval("SELECT count(*) FROM follow_up WHERE lead = $1", lead["id"])
+    assert talks >= 1
+    # A converted lead's talks moved to its account, as the conversion moves them.
+    stray = await db.fetchval(
+        """SELECT count(*) FROM follow_up f JOIN lead l ON l.id = f.lead
+           WHERE l.status = 'converted' AND f.account IS DISTINCT FROM l.account"""
+    )
+    assert stray == 0
+    token = (await login(api, "admin@fieldline.test", DEMO_PASSWORD)).json()["token"]
+    page = await api.get(f"/leads/{lead['id']}", headers={"Authorization": f"Bearer {token}"})
+    assert page.status_code == 200
+    shown = page.text[page.text.index('id="follow-ups"') :]
+    assert shown.count('<li><time datetime="') == talks
+    assert "Followed up in the last 14 days" in page.text
