@@ -16,37 +16,49 @@ from backend import db
 from backend.clock import day_start, today
 
 # A day range of the company's days → [start, end) instants, and the owner filter (0: everyone).
+# Each statement groups its rows first and joins names and stages to the few groups, and groups
+# months with date_trunc (formatted once per group, not once per row): a year's range reads half
+# the table, where no index helps, so the work per row is what counts (docs/benchmarks.md).
 FUNNEL = """
+WITH counted AS (
+    SELECT o.stage, count(*) AS count, sum(o.amount) AS amount FROM opportunity o
+    WHERE o.created_at >= $1 AND o.created_at < $2 AND ($3 = 0 OR o.owner = $3)
+    GROUP BY o.stage
+)
 SELECT s.id AS stage_id, s.name, s.name_zh, s.kind, s.probability,
-       count(o.id) AS count, COALESCE(sum(o.amount), 0)::numeric(16, 2) AS amount
-FROM stage s LEFT JOIN opportunity o ON o.stage = s.id
-    AND o.created_at >= $1 AND o.created_at < $2 AND ($3 = 0 OR o.owner = $3)
-WHERE NOT s.retired OR o.id IS NOT NULL
-GROUP BY s.id ORDER BY s.position, s.id"""
+       COALESCE(c.count, 0) AS count, COALESCE(c.amount, 0)::numeric(16, 2) AS amount
+FROM stage s LEFT JOIN counted c ON c.stage = s.id
+WHERE NOT s.retired OR c.stage IS NOT NULL
+ORDER BY s.position, s.id"""
 FUNNEL_BY_REP = """
-SELECT o.owner AS owner_id, u.name AS owner_name, o.stage AS stage_id, count(*) AS count,
-       sum(o.amount)::numeric(16, 2) AS amount
-FROM opportunity o JOIN app_user u ON u.id = o.owner
-WHERE o.created_at >= $1 AND o.created_at < $2 AND ($3 = 0 OR o.owner = $3)
-GROUP BY 1, 2, 3 ORDER BY 2, 1, 3"""
+WITH counted AS (
+    SELECT o.owner, o.stage, count(*) AS count, sum(o.amount) AS amount FROM opportunity o
+    WHERE o.created_at >= $1 AND o.created_at < $2 AND ($3 = 0 OR o.owner = $3)
+    GROUP BY o.owner, o.stage
+)
+SELECT c.owner AS owner_id, u.name AS owner_name, c.stage AS stage_id, c.count,
+       c.amount::numeric(16, 2) AS amount
+FROM counted c JOIN app_user u ON u.id = c.owner
+ORDER BY 2, 1, 3"""
 FORECAST = """
 WITH open AS (
-    SELECT to_char(o.expected_close, 'YYYY-MM') AS month,
+    SELECT date_trunc('month', o.expected_close::timestamp) AS month,
            sum(o.amount * s.probability / 100.0) AS weighted, sum(o.amount) AS amount
     FROM opportunity o JOIN stage s ON s.id = o.stage
     WHERE o.closed_at IS NULL AND s.kind = 'open' AND ($2 = 0 OR o.owner = $2)
       AND o.expected_close >= $3::date AND o.expected_close < ($3::date + interval '12 months')
     GROUP BY 1
 ), won AS (
-    SELECT to_char(o.closed_at AT TIME ZONE $4, 'YYYY-MM') AS month, sum(o.amount) AS won
+    SELECT date_trunc('month', o.closed_at AT TIME ZONE $4) AS month, sum(o.amount) AS won
     FROM opportunity o JOIN stage s ON s.id = o.stage
     WHERE s.kind = 'won' AND o.closed_at >= $1 AND ($2 = 0 OR o.owner = $2)
     GROUP BY 1
 )
-SELECT month, COALESCE(open.weighted, 0)::numeric(16, 2) AS weighted,
+SELECT to_char(month, 'YYYY-MM') AS month,
+       COALESCE(open.weighted, 0)::numeric(16, 2) AS weighted,
        COALESCE(open.amount, 0)::numeric(16, 2) AS amount,
        COALESCE(won.won, 0)::numeric(16, 2) AS won
-FROM open FULL JOIN won USING (month) ORDER BY month"""
+FROM open FULL JOIN won USING (month) ORDER BY 1"""
 WINS = """
 SELECT count(*) FILTER (WHERE s.kind = 'won') AS won,
        count(*) FILTER (WHERE s.kind = 'lost') AS lost,
@@ -57,7 +69,7 @@ FROM opportunity o JOIN stage s ON s.id = o.stage
 WHERE o.closed_at >= $1 AND o.closed_at < $2 AND ($3 = 0 OR o.owner = $3)"""
 PAYMENTS = """
 WITH due AS (
-    SELECT to_char(pp.due_on, 'YYYY-MM') AS month, sum(pp.amount) AS due,
+    SELECT date_trunc('month', pp.due_on::timestamp) AS month, sum(pp.amount) AS due,
            sum(pp.amount - pp.paid) FILTER (WHERE pp.due_on < $4 AND pp.paid < pp.amount)
                AS overdue
     FROM payment_plan pp JOIN contract c ON c.id = pp.contract
@@ -65,22 +77,32 @@ WITH due AS (
       AND ($1 = 0 OR c.owner = $1)
     GROUP BY 1
 ), received AS (
-    SELECT to_char(p.received_on, 'YYYY-MM') AS month, sum(p.amount) AS received
-    FROM payment p JOIN contract c ON c.id = p.contract
-    WHERE p.received_on >= $2 AND p.received_on <= $3 AND ($1 = 0 OR c.owner = $1)
+    SELECT date_trunc('month', p.received_on::timestamp) AS month, sum(p.amount) AS received
+    FROM payment p
+    WHERE p.received_on >= $2 AND p.received_on <= $3
+      AND ($1 = 0 OR p.contract IN (SELECT id FROM contract WHERE owner = $1))
     GROUP BY 1
 )
-SELECT month, COALESCE(due.due, 0)::numeric(16, 2) AS due,
+SELECT to_char(month, 'YYYY-MM') AS month, COALESCE(due.due, 0)::numeric(16, 2) AS due,
        COALESCE(received.received, 0)::numeric(16, 2) AS received,
        COALESCE(due.overdue, 0)::numeric(16, 2) AS overdue
-FROM due FULL JOIN received USING (month) ORDER BY month"""
+FROM due FULL JOIN received USING (month) ORDER BY 1"""
 POOL = """
+WITH moves AS (
+    SELECT to_owner, from_owner, kind, count(*) AS n
+    FROM pool_move WHERE at >= $1 AND at < $2 GROUP BY 1, 2, 3
+)
 SELECT u.id AS user_id, u.name,
-       count(*) FILTER (WHERE m.kind = 'claimed' AND m.to_owner = u.id) AS claimed,
-       count(*) FILTER (WHERE m.kind = 'released' AND m.from_owner = u.id) AS released,
-       count(*) FILTER (WHERE m.kind = 'recycled' AND m.from_owner = u.id) AS recycled
-FROM pool_move m JOIN app_user u ON u.id IN (m.to_owner, m.from_owner)
-WHERE m.at >= $1 AND m.at < $2 AND ($3 = 0 OR u.id = $3)
+       COALESCE(sum(m.n) FILTER (WHERE m.kind = 'claimed' AND side.to_user), 0)::bigint
+           AS claimed,
+       COALESCE(sum(m.n) FILTER (WHERE m.kind = 'released' AND NOT side.to_user), 0)::bigint
+           AS released,
+       COALESCE(sum(m.n) FILTER (WHERE m.kind = 'recycled' AND NOT side.to_user), 0)::bigint
+           AS recycled
+FROM moves m
+CROSS JOIN LATERAL (VALUES (m.to_owner, true), (m.from_owner, false)) AS side(user_id, to_user)
+JOIN app_user u ON u.id = side.user_id
+WHERE $3 = 0 OR u.id = $3
 GROUP BY u.id ORDER BY u.name, u.id"""
 
 
