@@ -229,3 +229,23 @@ async def test_sales_pages_render_in_both_languages(api, server, locale, width, 
                     if not NOT_WORDS.match(t) and not PEOPLE.match(t)
                 ]
                 assert english == [], path
+
+
+async def test_a_change_that_looks_like_a_duplicate_shows_it_without_create_anyway(api, server):
+    people = await team(api)
+    sup = people["supervisor"]
+    await create(
+        api, sup, "/api/leads", {"name": "Lu Ping", "phone": "13812345678", "owner_id": None}
+    )
+    other = await create(api, sup, "/api/leads", {"name": "Fang Yi", "owner_id": people["rep"].id})
+    async with desktop(server, sup) as page:
+        await page.goto(f"{server}/leads/{other['id']}")
+        form = page.locator("#lead-form")
+        await form.get_by_label("Phone").fill("138 1234 5678")
+        await form.get_by_role("button", name="Save").click()
+        duplicates = form.locator("[data-duplicates]")
+        await expect(duplicates).to_contain_text("Lu Ping")
+        await expect(duplicates.get_by_role("button", name="Create anyway")).to_be_hidden()
+        assert await form.get_by_label("Phone").input_value() == "138 1234 5678"
+    unchanged = (await api.get(f"/api/leads/{other['id']}", headers=sup.headers)).json()
+    assert unchanged["phone"] is None

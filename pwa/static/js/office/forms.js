@@ -140,8 +140,11 @@ function showDuplicates(form, data) {
     if (on.length) item.append(` (${on.join(", ")})`);
     return item;
   }));
+  // Only a creation may be forced through (?force=true); a change must avoid the likeness.
+  const force = box.querySelector("[data-force]");
+  if (force) force.hidden = (form.dataset.method || "POST") !== "POST";
   box.hidden = false;
-  box.querySelector("[data-force]")?.focus();
+  if (force && !force.hidden) force.focus();
   return true;
 }
 
