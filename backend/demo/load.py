@@ -13,7 +13,9 @@ from backend.clock import company_day
 from backend.customers.qr import new_token
 from backend.demo.maintenance import load_service_contracts
 from backend.demo.plan import TABLES, DemoPlan, build_plan, demo_email
+from backend.demo.proof import load_proof
 from backend.maintenance.plans import generate as generate_plans
+from backend.settings import get_settings
 from backend.staff.service import hash_password
 
 DEMO_PASSWORD = "fieldline-demo"
@@ -100,10 +102,11 @@ async def load_demo(
         await _refuse_if_not_empty(conn)
         await _write(conn, plan)
         service_contracts = await load_service_contracts(conn, seed, company_day(now))
+        proof = await load_proof(conn, seed, get_settings().business_timezone)
     # Their planned work orders, as the `plans` clock makes them (one round, up to the horizon).
     planned = await generate_plans(now)
     counts = {key: len(rows) for key, rows in plan.items()} | {"reps": reps, "engineers": engineers}
-    counts |= {"service_contracts": service_contracts, "planned_visits": planned}
+    counts |= {"service_contracts": service_contracts, "planned_visits": planned, **proof}
     return DemoSummary(
         seed,
         counts,
