@@ -36,6 +36,7 @@ from backend.boards.schemas import (
     OffSiteVisit,
     PartRow,
     ProductRow,
+    Rate,
     RepDay,
     RepRow,
     SalesBoard,
@@ -58,6 +59,7 @@ class SatisfactionTable(StrEnum):
     PRODUCTS = "products"
     PARTS = "parts"
     LOW_RATINGS = "low_ratings"
+    SLA = "sla"  # SLA attainment: the total, then each week, engineer, contract and product
 
 
 class SalesTable(StrEnum):
@@ -102,7 +104,46 @@ def summary_rows(board: SatisfactionBoard) -> list[dict[str, Any]]:
     return [{"figure": name, "value": value} for name, value in figures]
 
 
+SLA_COLUMNS = [
+    *("by", "id", "week", "name", "kind", "sku"),
+    *("responded_in_time", "respond_due", "responded_pct"),
+    *("resolved_in_time", "resolve_due", "resolved_pct"),
+]
+
+
+def sla_rows(board: SatisfactionBoard) -> list[dict[str, Any]]:
+    """SLA attainment flattened, one row per total, week, engineer, contract and product."""
+    sla = board.sla_attainment
+
+    def row(by: str, responded: Rate, resolved: Rate, **keys: Any) -> dict[str, Any]:
+        return {
+            "by": by,
+            **keys,
+            "responded_in_time": responded.count,
+            "respond_due": responded.of,
+            "responded_pct": responded.pct,
+            "resolved_in_time": resolved.count,
+            "resolve_due": resolved.of,
+            "resolved_pct": resolved.pct,
+        }
+
+    rows = [row("total", sla.responded, sla.resolved)]
+    rows += [row("week", w.responded, w.resolved, week=w.week) for w in sla.weeks]
+    for by, items in (
+        ("engineer", sla.engineers),
+        ("contract", sla.contracts),
+        ("product", sla.products),
+    ):
+        rows += [
+            row(by, r.responded, r.resolved, id=r.id, name=r.name, kind=r.kind, sku=r.sku)
+            for r in items
+        ]
+    return [dict.fromkeys(SLA_COLUMNS) | r for r in rows]
+
+
 def satisfaction_table(board: SatisfactionBoard, table: SatisfactionTable) -> Table:
+    if table == SatisfactionTable.SLA:
+        return sla_rows(board), SLA_COLUMNS
     if table == SatisfactionTable.SUMMARY:
         return summary_rows(board), ["figure", "value"]
     if table == SatisfactionTable.DISTRIBUTION:

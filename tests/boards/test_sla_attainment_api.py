@@ -4,6 +4,8 @@ a deadline still ahead is not counted until time (moved in the data) passes it."
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -166,3 +168,29 @@ async def test_the_board_page_shows_attainment_in_both_languages(api):
     assert "按时响应" in chinese.text
     assert "按时解决" in chinese.text
     assert "Responded in time" not in chinese.text
+
+
+async def test_the_attainment_downloads_as_csv(api):
+    w = await build(api)
+    sla = (await satisfaction(api, w))["sla_attainment"]
+    response = await api.get(
+        "/api/boards/satisfaction/csv",
+        params={**range_params(), "table": "sla"},
+        headers=w.supervisor.headers,
+    )
+    assert response.status_code == 200, response.text
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r["by"] for r in rows] == ["total"] + ["week"] * len(sla["weeks"]) + ["engineer"] * len(
+        sla["engineers"]
+    ) + ["contract"] * len(sla["contracts"]) + ["product"] * len(sla["products"])
+    assert (rows[0]["responded_in_time"], rows[0]["respond_due"], rows[0]["responded_pct"]) == (
+        "3",
+        "5",
+        "60.0",
+    )
+    boiler = next(r for r in rows if r["by"] == "product" and r["name"] == "Boiler")
+    assert (boiler["resolved_in_time"], boiler["resolve_due"], boiler["resolved_pct"]) == (
+        "0",
+        "1",
+        "0.0",
+    )
