@@ -12,12 +12,13 @@ from typing import Any
 
 from httpx import AsyncClient
 from PIL import Image
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Response, Route, expect
 
 from backend import db
 from tests.support.factories import create
 from tests.support.loop import SITE, engineer, file_request, step, world
 from tests.support.staff_app import (
+    CONNECTION_RESET,
     OFFLINE,
     eventually,
     phone,
@@ -174,3 +175,37 @@ async def test_photo_and_signature_taken_offline_are_sent_once(api, server, tmp_
         assert natural == 1600
         signature = await customer.locator("img#signature").evaluate("i => i.naturalWidth")
         assert signature > 0
+
+
+async def test_a_photo_whose_answer_was_lost_is_replayed_not_doubled(api, server, tmp_path):
+    """The server stores the photo but its answer never reaches the phone: the outbox sends the
+    same bytes again (the multipart boundary comes from the key) and gets the first answer."""
+    _, me, job = await _on_site_job_under_contract(api)
+    picture = _camera_jpeg(tmp_path / "IMG_0002.jpg")
+    photos = f"/api/work-orders/{job}/photos"
+    answers: list[tuple[int, str | None]] = []
+
+    async def lose_the_answer(route: Route) -> None:
+        await route.fetch()  # the server gets the photo and keeps it…
+        await route.abort("connectionreset")  # …but the answer is lost on the way back
+
+    def note(response: Response) -> None:
+        if response.url.endswith(photos):
+            answers.append((response.status, response.headers.get("idempotent-replay")))
+
+    async with phone(server, position=SITE, tolerate=(CONNECTION_RESET,)) as (context, page):
+        await sign_in(page, server, me, "/engineer")
+        await context.route(f"**{photos}", lose_the_answer)
+        page.on("response", note)
+        await page.goto(f"{server}/jobs/{job}")
+        await page.locator("#photo-after").set_input_files(picture)
+        await eventually(lambda: _photos(job), 1)
+        await expect(page.locator("#sync")).to_have_attribute("data-pending", "1")
+
+        await context.unroute(f"**{photos}")
+        await page.reload()  # a fresh page sends what waits at once
+        await until_synced(page)
+        await expect(page.locator("#photo-list li[data-stage='after']")).to_have_count(1)
+
+    assert answers == [(201, "true")]
+    assert await _photos(job) == 1
