@@ -86,6 +86,7 @@ async def test_photo_and_signature_taken_offline_are_sent_once(api, server, tmp_
     picture = _camera_jpeg(tmp_path / "IMG_0001.jpg")
     async with phone(server, position=SITE, tolerate=(OFFLINE,)) as (context, page):
         await sign_in(page, server, me, "/engineer")
+        await expect(page.locator("#active-body")).to_contain_text("Under maintenance contract")
         await page.goto(f"{server}/jobs/{job}")
         await until_ready_offline(page)
         await expect(page.locator("#job-coverage")).to_contain_text("Under maintenance contract")

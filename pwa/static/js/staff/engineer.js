@@ -3,6 +3,7 @@
 import { $, fillWith, h, showError } from "./dom.js";
 import { locate } from "./geo.js";
 import { act, listenForOffers, offerBlock, seenStatus } from "./jobs.js";
+import { coverageSummary } from "./proof.js";
 import { wirePush } from "./push.js";
 import { keepOffline, load, me, startShell } from "./shell.js";
 import * as tracker from "./tracker.js";
@@ -13,6 +14,20 @@ const ACTIVE = ["accepted", "en_route", "on_site"];
 let duty = "off_duty";
 let jobs = [];
 let pending = [];
+const coverage = new Map(); // device id → load()'s answer of its coverage
+
+// Whether the visit is under contract or warranty, read once per device for the cards.
+function coverageOf(job) {
+  if (!coverage.has(job.device_id)) {
+    coverage.set(job.device_id, null);
+    load(`/api/devices/${job.device_id}/coverage`).then((found) => {
+      coverage.set(job.device_id, found);
+      renderJobs();
+    });
+  }
+  const line = coverageSummary(coverage.get(job.device_id));
+  return line ? h("p", { class: "muted coverage-line" }, line) : null;
+}
 
 function seenDuty() {
   const queued = pending.filter((entry) => entry.meta?.duty).at(-1);
@@ -42,6 +57,7 @@ function jobSummary(job) {
       h("span", { class: `chip sla-${job.sla}` }, table("sla")[job.sla] || job.sla), " ",
       job.respond_by && job.status === "offered" ? h("small", {}, say("offer.sla", { time: dateTime(job.respond_by) })) : null),
     h("p", { class: "what" }, job.description),
+    coverageOf(job),
     job.distance_km != null ? h("p", { class: "muted" }, say("offer.distance", { km: number(job.distance_km) })) : null,
   ];
 }
@@ -136,7 +152,11 @@ await keepOffline([
   "/api/me",
   "/api/me/jobs",
   `/api/engineers/${me.id}/stock`,
-  ...current.flatMap((job) => [`/jobs/${job.id}`, `/api/work-orders/${job.id}`]),
+  ...current.flatMap((job) => [
+    `/jobs/${job.id}`,
+    `/api/work-orders/${job.id}`,
+    `/api/devices/${job.device_id}/coverage`,
+  ]),
 ]);
 // A push (an offer, a cancelled job) reaches the open page through the worker: look at once.
 navigator.serviceWorker?.addEventListener("message", (event) => {

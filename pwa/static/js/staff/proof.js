@@ -286,6 +286,13 @@ function coverageLine(contract) {
   return say(contract.kind === "warranty" ? "proof.coverage_warranty_contract" : "proof.coverage_contract", { day });
 }
 
+/** One line for a job card: the first contract in force, or chargeable; null while unknown. */
+export function coverageSummary(found) {
+  if (!found?.ok) return null;
+  const [first] = found.data || [];
+  return first ? coverageLine(first) : say("proof.coverage_none");
+}
+
 /** Under contract / warranty until …, or chargeable; `found` is load()'s answer of the coverage. */
 export function renderCoverage(found) {
   const slot = $("job-coverage");
