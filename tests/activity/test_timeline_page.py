@@ -54,7 +54,7 @@ async def test_each_item_is_said_in_the_readers_language(api):
     english = (await api.get(f"/accounts/{site['id']}", headers=supervisor.headers)).text
     assert "Phone call: asked for a quote" in english
     assert "Released to the pool: moved away" in english
-    assert f"#{job_id} Reported" in english
+    assert f'<a href="/work-orders/{job_id}">#{job_id} Reported</a>' in english
 
     chinese = await api.get(
         f"/accounts/{site['id']}", headers={**supervisor.headers, "Accept-Language": "zh-CN"}
