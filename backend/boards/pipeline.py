@@ -146,6 +146,14 @@ class PoolRep(msgspec.Struct):
     recycled: int
 
 
+class RepFunnel(msgspec.Struct):
+    owner_id: int
+    owner_name: str
+    stages: dict[int, RepStage]  # stage id → its count and amount for this rep
+    count: int
+    amount: Decimal
+
+
 class PipelineBoard(msgspec.Struct):
     date_from: date
     date_to: date
@@ -195,4 +203,26 @@ async def pipeline(first: date, last: date, owner_id: int | None, zone: str) -> 
         cycle_days=round(float(wins["cycle_days"]), 1) if wins["cycle_days"] is not None else None,
         payments=rows(PaymentMonth, payments),
         pool=rows(PoolRep, pool),
+    )
+
+
+def funnel_per_rep(board: PipelineBoard) -> list[RepFunnel]:
+    """funnel_by_rep as one row per rep (the board's table: a column per stage), in its order."""
+    reps: dict[int, RepFunnel] = {}
+    for row in board.funnel_by_rep:
+        rep = reps.setdefault(
+            row.owner_id, RepFunnel(row.owner_id, row.owner_name, {}, 0, Decimal(0))
+        )
+        rep.stages[row.stage_id] = row
+        rep.count += row.count
+        rep.amount += row.amount
+    return list(reps.values())
+
+
+async def sales_reps(also: int | None) -> list[Any]:
+    """The reps a manager picks from to see one rep's pipeline: the active ones, and `also`."""
+    return await db.fetch(
+        """SELECT id, name FROM app_user WHERE role = 'rep' AND (active OR id = $1)
+           ORDER BY name, id""",
+        also or 0,
     )

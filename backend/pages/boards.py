@@ -10,6 +10,7 @@ from litestar.response import Template
 
 from backend.boards import queries
 from backend.boards.charts import bar_chart, week_chart
+from backend.boards.pipeline import funnel_per_rep, sales_reps
 from backend.boards.service import pipeline_board, sales_board, satisfaction_board
 from backend.pages import frame
 from backend.schemas import DateFrom, DateTo, QueryId
@@ -63,19 +64,26 @@ class BoardPages(Controller):
         date_from: DateFrom = None,
         date_to: DateTo = None,
         zone_id: QueryId = None,
+        owner_id: QueryId = None,
     ) -> Template:
-        """The field sales summary for a date range and zone."""
+        """The field sales summary for a date range and zone; the pipeline's figures for the
+        range, everyone's or one rep's (owner_id)."""
         frame.office_principal(request, "sales_board")
         board = await sales_board(date_from, date_to, zone_id)
-        deals = await pipeline_board(board.date_from, board.date_to, None)
+        deals = await pipeline_board(board.date_from, board.date_to, owner_id)
+        # The pipeline's figures are the company's (no zone): their links take the rep instead.
+        pipeline_query = _query(board.date_from, board.date_to, None)
+        if owner_id is not None:
+            pipeline_query += f"&owner_id={owner_id}"
         return await _render(
             request,
             "sales",
             b=board,
             p=deals,
+            reps=await sales_reps(owner_id),
+            funnel_reps=funnel_per_rep(deals),
             query=_query(board.date_from, board.date_to, zone_id),
-            # The pipeline's figures are the whole company's (no zone): their files take no zone.
-            pipeline_query=_query(board.date_from, board.date_to, None),
+            pipeline_query=pipeline_query,
         )
 
 

@@ -1,9 +1,11 @@
 """The sales board's charts in a desktop Chromium: Chart.js (from /vendor, never a CDN) draws the
-funnel, the forecast, the payments and the pool moves from the tables under them, in English and
-in Chinese, with no script error and no request leaving our origin."""
+funnel (overall and per rep), the forecast, the payments and the pool moves from the tables under
+them, in English and in Chinese, with no script error and no request leaving our origin; the rep
+filter redraws them for one rep."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -13,12 +15,12 @@ from urllib.parse import urlsplit
 from httpx import AsyncClient
 from playwright.async_api import Page, Route, expect
 
-from backend import assets, clock
+from backend import assets, clock, db
 from tests.support.chromium import chromium
 from tests.support.factories import PASSWORD, Staff, account, create, team
 
 WAIT = 10_000  # ms: a bound for a hung test, never a claim about speed
-CHARTS = ("funnel", "forecast", "payments", "pool-reps")
+CHARTS = ("funnel", "funnel-reps", "forecast", "payments", "pool-reps")
 
 
 @asynccontextmanager
@@ -138,6 +140,10 @@ async def test_the_sales_board_draws_its_charts_in_both_languages(api, server):
             payments = await _chart(page, "payments")
             assert payments["series"][2] == overdue
             assert 20000 in payments["values"][2]  # 30,000 due five days ago, 10,000 paid
+            per_rep = await _chart(page, "funnel-reps")
+            assert per_rep["series"] == funnel["labels"]  # a stack per stage, the total left out
+            assert [sum(v) for v in zip(*per_rep["values"], strict=True)] == [330000]  # one rep
+            assert per_rep["values"][stage] == [80000]  # his won amount
             pool = await _chart(page, "pool-reps")
             assert pool["series"][0] == claimed
             assert pool["values"][0] == [1]  # claimed
@@ -164,4 +170,29 @@ async def test_a_range_without_payments_shows_the_table_and_no_empty_chart(api, 
         # Every stage is in the funnel, with nothing in it: drawn at zero.
         funnel = await _chart(page, "funnel")
         assert funnel["values"][1] == [0] * len(funnel["labels"])
+        assert foreign == []
+
+
+async def test_one_reps_pipeline(api, server):
+    people = await _sales(api)
+    other = people["other_rep"]
+    acc = await account(api, other, name="Blue Sky Hotel")
+    await create(api, other, "/api/opportunities", {
+        "account_id": acc["id"], "name": "Ice machine", "amount": "40000",
+        "expected_close": (clock.today() + timedelta(days=20)).isoformat(),
+    })  # fmt: skip
+    async with desktop(server, people["supervisor"], "en-US") as (page, foreign):
+        await page.goto(f"{server}/boards/sales")
+        await expect(page.locator("#funnel-reps tbody tr")).to_have_count(2)
+        rep = await db.fetchval("SELECT name FROM app_user WHERE id = $1", other.id)
+        await page.locator(".rep-filter").get_by_label("Rep").select_option(label=rep)
+        await page.locator(".rep-filter").get_by_role("button", name="Show").click()
+        await expect(page).to_have_url(re.compile(rf"owner_id={other.id}"))
+        await expect(page.locator("body[data-charts=drawn]")).to_have_count(1)
+        per_rep = await _chart(page, "funnel-reps")
+        assert per_rep["labels"] == [rep]
+        funnel = await _chart(page, "funnel")
+        assert sum(funnel["values"][1]) == 1  # his one deal
+        files = page.locator("#pipeline a.csv")
+        await expect(files.first).to_have_attribute("href", re.compile(rf"owner_id={other.id}"))
         assert foreign == []

@@ -16,10 +16,12 @@ const monthName = new Intl.DateTimeFormat(lang, { year: "numeric", month: "short
 /** A table as columns: the header's words and each cell's number (data-value) or text. */
 function readTable(id) {
   const table = document.getElementById(id);
-  const heads = [...table.tHead.rows[0].cells].map((cell) => cell.textContent.trim());
+  const headCells = [...table.tHead.rows[0].cells];
+  const heads = headCells.map((cell) => cell.textContent.trim());
   const rows = [...table.tBodies[0].rows].map((row) => [...row.cells]);
   return {
     heads,
+    kinds: headCells.map((cell) => cell.dataset.kind),
     size: rows.length,
     numbers: (i) => rows.map((cells) => Number(cells[i].dataset.value)),
     // A month cell ("2026-12") is named in the page's language ("Dec 2026", "2026年12月").
@@ -90,6 +92,30 @@ const CHARTS = {
     },
     options: { scales: { y: money() } },
   }),
+  // One bar per rep, its amount split by stage: the open stages in blues that deepen as the
+  // deal advances, won in green, lost in grey. The table's last column (the total) is left out.
+  "funnel-reps": (t) => {
+    const stages = t.heads.slice(1, -1).map((name, i) => ({ name, kind: t.kinds[i + 1], column: i + 1 }));
+    const open = stages.filter((stage) => stage.kind === "open").length;
+    let step = 0;
+    const paint = (kind) => {
+      if (kind === "won") return colour("--good");
+      if (kind === "lost") return colour("--muted");
+      step += 1;
+      return `hsl(203 80% ${78 - (step * 52) / Math.max(open, 1)}%)`;
+    };
+    return {
+      type: "bar",
+      data: {
+        labels: t.labels(0),
+        datasets: stages.map((stage) => bar(stage.name, t.numbers(stage.column), paint(stage.kind))),
+      },
+      options: {
+        indexAxis: "y",
+        scales: { x: { ...money(), stacked: true }, y: { stacked: true } },
+      },
+    };
+  },
   "pool-reps": (t) => ({
     type: "bar",
     data: {
@@ -117,6 +143,8 @@ function draw(figure) {
     },
   };
   figure.hidden = false;
+  // A bar per row for a long list of reps: the chart grows with it rather than squeezing them.
+  if (config.options.indexAxis === "y") figure.style.minHeight = `${4 + table.size * 1.6}rem`;
   const canvas = figure.querySelector("canvas");
   new Chart(canvas, config);
   canvas.dataset.drawn = String(table.size);
