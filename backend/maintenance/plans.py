@@ -30,9 +30,9 @@ from backend.maintenance.schedule import (
     scheduled_dues,
     window,
 )
-from backend.settings import get_settings
-from backend.workorders import offers
+from backend.workorders import offers, sla_targets
 from backend.workorders.events import Event, announce, record_events
+from backend.workorders.sla_targets import SlaTargets
 from backend.workorders.tables import ActorKind, Priority, Status
 
 BATCH = 1000  # contracts read and written per statement
@@ -115,6 +115,7 @@ def visits_of(
     devices: Sequence[asyncpg.Record],
     last: dict[tuple[int, int], asyncpg.Record],
     day: date,
+    targets: SlaTargets,
 ) -> list[Visit]:
     """The visits a contract's plan calls for from `day` up to its horizon, for each device."""
     plan = plan_of(contract)
@@ -122,7 +123,7 @@ def visits_of(
     found = []
     for device in devices:
         priority = Priority.HIGH if device["vip"] else Priority.NORMAL
-        hours = respond_h or get_settings().sla_hours[priority][0]
+        hours = respond_h or targets.hours(priority)[0]
         if plan.generate == Generate.SCHEDULED:
             dues = list(scheduled_dues(contract["starts_on"], contract["ends_on"], plan, day))
         else:
@@ -202,8 +203,11 @@ async def generate(now: datetime, batch: int = BATCH) -> int:
         last: dict[tuple[int, int], asyncpg.Record] = {}
         if any(c["generate"] == Generate.AFTER_COMPLETION for c in contracts):
             last = {(r["contract"], r["device"]): r for r in await db.fetch(LAST_VISITS, ids)}
+        targets = await sla_targets.current_targets()
         visits = [
-            v for c in contracts for v in visits_of(c, by_contract.get(c["id"], []), last, day)
+            v
+            for c in contracts
+            for v in visits_of(c, by_contract.get(c["id"], []), last, day, targets)
         ]
         scheduled = [c for c in contracts if c["generate"] == Generate.SCHEDULED]
         next_dues = [

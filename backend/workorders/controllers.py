@@ -23,7 +23,7 @@ from backend.push import service as push
 from backend.push.schemas import SubscriptionIn, SubscriptionOut, UnsubscribeIn
 from backend.schemas import Limit, Offset, Page, PathId, QueryId, Token
 from backend.settings import get_settings
-from backend.workorders import candidates, day, duty, offers, queries, service
+from backend.workorders import candidates, day, duty, offers, queries, service, sla_targets
 from backend.workorders.day import DayOut
 from backend.workorders.proof_controllers import ProofController
 from backend.workorders.schemas import (
@@ -317,8 +317,27 @@ class PublicController(Controller):
         await push.unsubscribe(data.endpoint, work_order_id=work_order_id)
 
 
+class SlaTargetsController(Controller):
+    path = "/api/settings/sla"
+    tags = ["work orders"]
+
+    @get("", guards=[allow(*MANAGERS)])
+    async def show(self) -> sla_targets.SlaTargetsOut:
+        """Hours to respond and to resolve per priority: what a new work order's respond_by and
+        resolve_by are counted with (unless a service contract in force promises its own)."""
+        return await sla_targets.current_targets()
+
+    @put("", guards=[allow(Role.ADMIN)])
+    async def replace(
+        self, request: Request[Any, Any, Any], data: JSONBody[sla_targets.SlaTargets]
+    ) -> sla_targets.SlaTargetsOut:
+        """Replaces every priority's target; work orders already made keep their deadlines."""
+        return await sla_targets.save_targets(current(request), data)
+
+
 WORK_ORDER_CONTROLLERS = [
     WorkOrderController,
+    SlaTargetsController,
     ProofController,
     DispatchController,
     PublicController,

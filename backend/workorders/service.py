@@ -14,8 +14,7 @@ from backend.activity.tables import Method
 from backend.clock import company_day, now_utc
 from backend.errors import Conflict, Invalid, NotFound
 from backend.integrations.service_loop import flag_sales_opportunity
-from backend.settings import get_settings
-from backend.workorders import offers, proof
+from backend.workorders import offers, proof, sla_targets
 from backend.workorders.events import Event, announce, emit, record_event
 from backend.workorders.schemas import CompleteIn
 from backend.workorders.tables import HELD, UNFINISHED, ActorKind, Priority, Source, Status
@@ -93,7 +92,7 @@ async def create(
         raise Invalid("device_id", "unknown device")
     if device["vip"]:
         priority = RAISED[priority]  # VIP customers are served one level up
-    respond_h, resolve_h = get_settings().sla_hours[priority]
+    respond_h, resolve_h = (await sla_targets.current_targets()).hours(priority)
     # A service contract in force on the device sets its own hours (backend/maintenance/).
     contract = await db.fetchrow(CONTRACT_IN_FORCE, device_id, company_day(now))
     if contract is not None:

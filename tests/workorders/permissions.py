@@ -11,7 +11,16 @@ from tests.support.matrix import AUTH, P256DH, Case, World
 JOB = "/api/work-orders/{work_order_id}"
 PUBLIC = "/api/public/devices/{token}"
 
+SLA_TARGETS = {
+    "urgent": {"respond_hours": 2, "resolve_hours": 8},
+    "high": {"respond_hours": 4, "resolve_hours": 24},
+    "normal": {"respond_hours": 8, "resolve_hours": 48},
+}
+
 CASES = [
+    # The SLA targets: managers read them, admins change them.
+    Case("GET", "/api/settings/sla", (401, 200, 200, 403, 403)),
+    Case("PUT", "/api/settings/sla", (401, 200, 403, 403, 403), SLA_TARGETS),
     # Work orders: staff see all; an engineer only the job offered or assigned to him.
     Case(
         "POST",
