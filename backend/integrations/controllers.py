@@ -20,6 +20,8 @@ from backend.integrations.imports.kinds import Kind
 from backend.integrations.schemas import (
     DeliveryOut,
     ImportOut,
+    ImportPreview,
+    ImportRunOut,
     WebhookCreated,
     WebhookIn,
     WebhookOut,
@@ -70,6 +72,9 @@ class WebhookController(Controller):
         return await webhooks.retry(delivery_id)
 
 
+UPLOAD_MAX = reading.MAX_BYTES + 1024 * 1024  # the file and the form around it
+
+
 @dataclass
 class ImportForm:
     file: UploadFile
@@ -79,12 +84,18 @@ class ImportForm:
     mapping: str | None = None  # JSON {column: field or null}; the guess stands where absent
 
 
+@dataclass
+class PreviewForm:
+    file: UploadFile
+    kind: Kind
+
+
 class ImportController(Controller):
     path = "/api/imports"
     tags = ["integrations"]
     guards = [allow(Role.ADMIN)]
 
-    @post("", status_code=HTTP_200_OK, request_max_body_size=reading.MAX_BYTES + 1024 * 1024)
+    @post("", status_code=HTTP_200_OK, request_max_body_size=UPLOAD_MAX)
     async def upload(
         self,
         request: Request[Any, Any, Any],
@@ -103,6 +114,26 @@ class ImportController(Controller):
             commit=data.mode == "commit",
             update=data.on_duplicate == "update",
         )
+
+    @get("")
+    async def index(
+        self,
+        kind: FromQuery[Kind | None] = None,
+        mode: FromQuery[Literal["dry_run", "commit"] | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[ImportRunOut]:
+        """Past imports, newest first (dry runs too), with their counts and the error rows' link."""
+        return await imports.list_runs(kind, mode, limit, offset)
+
+    @post("/preview", status_code=HTTP_200_OK, request_max_body_size=UPLOAD_MAX)
+    async def preview(
+        self, data: Annotated[PreviewForm, Body(media_type=RequestEncodingType.MULTI_PART)]
+    ) -> ImportPreview:
+        """The file's columns, the mapping guessed from their headers, the kind's fields and the
+        first rows: what the user corrects before the dry run. Nothing is checked or kept."""
+        raw = await data.file.read()
+        return imports.preview(raw, data.file.filename or "", data.kind)
 
     @get("/{import_id:int}/errors.xlsx", media_type=XLSX_MEDIA_TYPE)
     async def errors(self, import_id: PathId) -> Response[bytes]:

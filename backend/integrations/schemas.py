@@ -86,3 +86,42 @@ class ImportOut(msgspec.Struct):
     no_position: list[int]  # lines of accounts kept without coordinates (no geocoder is called)
     no_position_total: int
     errors_url: str | None  # the rows in error as .xlsx, with an error column
+
+
+class ImportRunOut(msgspec.Struct):
+    """A past import run, as the list of imports shows it."""
+
+    id: int
+    kind: str
+    mode: str  # dry_run | commit
+    filename: str
+    on_duplicate: str  # skip | update
+    rows: int
+    valid: int
+    created: int
+    updated: int
+    skipped: int
+    errors_total: int
+    created_by: int | None
+    created_by_name: str | None
+    created_at: datetime
+    errors_url: str | None
+
+
+class ImportField(msgspec.Struct):
+    name: str
+    required: bool
+
+
+class ImportPreview(msgspec.Struct):
+    """What a file holds before anything is checked: its columns, the mapping guessed from their
+    headers (English or Chinese), the fields the kind takes, and its first rows."""
+
+    kind: str
+    filename: str
+    rows: int
+    columns: list[str]
+    mapping: dict[str, str | None]  # column → field (null: not imported)
+    fields: list[ImportField]
+    missing: list[str]  # required fields no column maps to yet
+    sample: list[list[str | None]]  # the first rows' cells, in the columns' order

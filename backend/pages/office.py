@@ -20,9 +20,11 @@ from backend.pages.office_accounts import ACCOUNT_PAGES
 from backend.pages.office_catalogue import CATALOGUE_PAGES
 from backend.pages.office_contracts import CONTRACT_PAGES
 from backend.pages.office_devices import DEVICE_PAGES
+from backend.pages.office_integrations import INTEGRATION_PAGES
 from backend.pages.office_leads import LEAD_PAGES
 from backend.pages.office_pipeline import PIPELINE_PAGES
 from backend.pages.office_service_contracts import SERVICE_CONTRACT_PAGES
+from backend.pages.office_settings import SETTINGS_PAGES
 from backend.pages.office_users import USER_PAGES
 from backend.pages.office_workorders import WORK_ORDER_PAGES
 from backend.pages.office_zones import ZONE_PAGES
@@ -78,4 +80,6 @@ OFFICE_PAGES: list[ControllerRouterHandler] = [
     *CATALOGUE_PAGES,
     *CONTRACT_PAGES,
     *SERVICE_CONTRACT_PAGES,
+    *SETTINGS_PAGES,
+    *INTEGRATION_PAGES,
 ]

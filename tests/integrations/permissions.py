@@ -48,6 +48,8 @@ CASES = [
     # No multipart body here: the admin's 400 says the form is missing (tests/integrations has
     # the uploads); everyone else is stopped before the body is read.
     Case("POST", "/api/imports", (401, 400, 403, 403, 403)),
+    Case("POST", "/api/imports/preview", (401, 400, 403, 403, 403)),
+    Case("GET", "/api/imports", ADMIN_ONLY_READ),
     Case(
         "GET",
         "/api/imports/{import_run}/errors.xlsx",

@@ -115,3 +115,12 @@ CASES += [
     for path in ("/contracts", "/service-contracts")
     for fmt in ("csv", "xlsx")
 ]
+
+# The admin's settings and integrations: admins only (access.PAGE_ROLES).
+ADMIN_PAGE = (302, 200, 403, 403, 403)
+CASES += [
+    Case("GET", "/settings", ADMIN_PAGE),
+    Case("GET", "/imports", ADMIN_PAGE),
+    Case("GET", "/webhooks", ADMIN_PAGE),
+    Case("GET", "/webhooks/{webhook}", ADMIN_PAGE, route="/webhooks/{webhook_id}"),
+]

@@ -15,9 +15,16 @@ from backend.clock import now_utc
 from backend.errors import Invalid, NotFound
 from backend.integrations.imports import reading
 from backend.integrations.imports import rows as sql
-from backend.integrations.imports.kinds import Kind, Problem, mapping_for, parse_row
+from backend.integrations.imports.kinds import FIELDS, Kind, Problem, guess, mapping_for, parse_row
 from backend.integrations.imports.plans import PLANS, Plan, Row
-from backend.integrations.schemas import ImportOut, RowProblem
+from backend.integrations.schemas import (
+    ImportField,
+    ImportOut,
+    ImportPreview,
+    ImportRunOut,
+    RowProblem,
+)
+from backend.schemas import Page, from_row
 
 BATCH = 1000  # rows per transaction when committing
 SHOWN = 1000  # rows of each list in the answer (all of them are in the errors' .xlsx)
@@ -86,6 +93,26 @@ async def _apply(
     unchanged = len(matched) - updated
     skipped += [{"row": r.line, "field": "", "message": "no change"} for r in matched[:unchanged]]
     return created, updated, skipped
+
+
+PREVIEW_ROWS = 5
+
+
+def preview(raw: bytes, filename: str, kind: Kind) -> ImportPreview:
+    """The file's columns and the guessed mapping, before any row is checked (nothing is kept)."""
+    header, lines = reading.read(raw, filename)
+    mapping = guess(kind, header)
+    chosen = set(mapping.values())
+    return ImportPreview(
+        kind=kind.value,
+        filename=filename,
+        rows=len(lines),
+        columns=header,
+        mapping=mapping,
+        fields=[ImportField(f.name, f.required) for f in FIELDS[kind]],
+        missing=[f.name for f in FIELDS[kind] if f.required and f.name not in chosen],
+        sample=[cells for _, cells in lines[:PREVIEW_ROWS]],
+    )
 
 
 async def run(
@@ -182,3 +209,33 @@ async def error_rows(import_id: int) -> tuple[list[list[Any]], list[str], str]:
     ]
     stem = run_row["filename"].rsplit(".", 1)[0] or run_row["kind"]
     return rows, header, f"{stem}-errors.xlsx"
+
+
+RUN_SELECT = """
+SELECT r.id, r.kind, r.mode, r.filename, r.on_duplicate, r.rows, r.valid, r.created, r.updated,
+       r.skipped, jsonb_array_length(r.errors) AS errors_total, r.created_by,
+       u.name AS created_by_name, r.created_at
+FROM import_run r LEFT JOIN app_user u ON u.id = r.created_by"""
+
+
+async def list_runs(
+    kind: Kind | None, mode: str | None, limit: int, offset: int
+) -> Page[ImportRunOut]:
+    """Past runs, newest first: dry runs and commits, with their counts."""
+    where, args = "TRUE", []
+    if kind is not None:
+        args.append(kind.value)
+        where += f" AND r.kind = ${len(args)}"
+    if mode is not None:
+        args.append(mode)
+        where += f" AND r.mode = ${len(args)}"
+    rows, total = await db.fetch_page(RUN_SELECT, where, args, "r.id DESC", limit, offset)
+    items = [
+        from_row(
+            ImportRunOut,
+            r,
+            errors_url=f"/api/imports/{r['id']}/errors.xlsx" if r["errors_total"] else None,
+        )
+        for r in rows
+    ]
+    return Page(items, total, limit, offset)

@@ -1,0 +1,78 @@
+"""The admin's settings, imports and webhooks pages render what the APIs hold (the browser
+journeys are in tests/browser/test_office_settings.py): every event type, delivery state and
+import field has its words, and the pages show the saved values, past runs and deliveries."""
+
+from __future__ import annotations
+
+import re
+
+from backend import db
+from backend.integrations.imports.kinds import FIELDS
+from backend.integrations.tables import DeliveryStatus, EventType
+from backend.pages import office_integrations as pages
+from tests.integrations.test_imports_api import upload
+from tests.support.factories import team
+
+
+def test_every_event_state_and_import_field_has_its_words():
+    assert set(pages.EVENTS) == {e.value for e in EventType}
+    assert set(pages.DELIVERY_STATUSES) == {s.value for s in DeliveryStatus}
+    assert {f.name for fields in FIELDS.values() for f in fields} <= set(pages.FIELD_LABELS)
+
+
+async def test_the_settings_page_shows_what_is_saved(api):
+    people = await team(api)
+    admin = people["admin"]
+    sla = {
+        "urgent": {"respond_hours": 1, "resolve_hours": 5},
+        "high": {"respond_hours": 3, "resolve_hours": 17},
+        "normal": {"respond_hours": 9, "resolve_hours": 47},
+    }
+    assert (await api.put("/api/settings/sla", json=sla, headers=admin.headers)).status_code == 200
+    page = await api.get("/settings", headers=admin.headers)
+    assert page.status_code == 200
+    assert 'name="normal.resolve_hours" type="number" min="1" max="8760" step="1" value="47"' in (
+        page.text
+    )
+    assert re.search(r'name="recycle_days\.A"[^>]*value="30"', page.text)
+    assert 'value="初步接洽"' in page.text  # the default stages, both names
+    assert 'id="f-contact_enabled" aria-describedby="e-contact_enabled" checked' in page.text
+    chinese = await api.get("/settings", headers={**admin.headers, "Accept-Language": "zh-CN"})
+    assert "商机阶段" in chinese.text
+
+
+async def test_the_imports_page_lists_past_runs(api):
+    people = await team(api)
+    admin = people["admin"]
+    await upload(api, admin, b"name,grade\nGamma Cooling,Z\n", filename="gamma.csv")
+    page = await api.get("/imports", headers=admin.headers)
+    assert page.status_code == 200
+    assert "gamma.csv" in page.text
+    run = await db.fetchval("SELECT id FROM import_run")
+    assert f'href="/api/imports/{run}/errors.xlsx"' in page.text
+    none = await api.get("/imports", params={"kind": "leads"}, headers=admin.headers)
+    assert "gamma.csv" not in none.text
+    assert (await api.get("/imports", params={"x": "1"}, headers=admin.headers)).status_code == 400
+
+
+async def test_the_webhook_pages_show_hooks_and_deliveries(api):
+    people = await team(api)
+    admin = people["admin"]
+    hook = await db.fetchval(
+        """INSERT INTO webhook (url, events, secret) VALUES
+           ('https://hooks.example.com/in', '{lead.created}', 'whsec_x') RETURNING id"""
+    )
+    await db.execute(
+        """INSERT INTO webhook_delivery (webhook, event_id, event_type, body, status, attempts,
+               last_status)
+           VALUES ($1, gen_random_uuid(), 'lead.created', '{}', 'failed', 8, 500)""",
+        hook,
+    )
+    listing = await api.get("/webhooks", headers=admin.headers)
+    assert f'href="/webhooks/{hook}">https://hooks.example.com/in<' in listing.text
+    assert "whsec_x" not in listing.text  # the secret is shown once, when registered
+    detail = await api.get(f"/webhooks/{hook}", headers=admin.headers)
+    assert detail.status_code == 200
+    assert 'data-api="/api/webhooks/deliveries/' in detail.text  # a failed one may be retried
+    assert "whsec_x" not in detail.text
+    assert (await api.get("/webhooks/999999", headers=admin.headers)).status_code == 404
