@@ -14,6 +14,7 @@ from backend.customers.qr import new_token
 from backend.demo.maintenance import load_service_contracts
 from backend.demo.plan import TABLES, DemoPlan, build_plan, demo_email
 from backend.demo.proof import load_proof
+from backend.integrations.webhooks import new_secret
 from backend.maintenance.plans import generate as generate_plans
 from backend.settings import get_settings
 from backend.staff.service import hash_password
@@ -96,6 +97,7 @@ async def load_demo(
     password_hash = await hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose
     plan["users"] = [(*row[:-1], password_hash) for row in plan["users"]]
     plan["devices"] = [(*row[:-1], new_token()) for row in plan["devices"]]  # never from the seed
+    plan["webhooks"] = [(*row[:2], new_secret(), *row[3:]) for row in plan["webhooks"]]
     async with db.transaction(), db.connection() as conn:
         # Two demo loads (or a demo and a create-user) must not interleave.
         await conn.execute("LOCK TABLE app_user IN EXCLUSIVE MODE")

@@ -16,6 +16,7 @@ from backend.customers.devices import warranty_end
 from backend.demo import names
 from backend.demo.activity import ACTIVITY_TABLES, build_activity
 from backend.demo.history import build_history
+from backend.demo.integrations import INTEGRATION_TABLES, build_integrations
 from backend.demo.sales import ACCOUNT_EXTRA, SALES_TABLES, build_sales
 
 EMAIL_DOMAIN = "fieldline.test"
@@ -71,6 +72,7 @@ TABLES: tuple[tuple[str, str, tuple[str, ...], dict[int, str]], ...] = (
     ("pings", "location_ping", ("user", "at", "lat", "lng", "accuracy"), {0: "users"}),
     *SALES_TABLES,  # backend/demo/sales.py
     *ACTIVITY_TABLES,  # backend/demo/activity.py
+    *INTEGRATION_TABLES,  # backend/demo/integrations.py
 )
 # fmt: on
 NO_PROFILE = ((), None, None, "off_duty", None, None, None)  # users other than engineers
@@ -373,4 +375,5 @@ def build_plan(
     build_history(b.rng, now, plan)
     build_sales(b, plan, leads=accounts * 4 // 5, opportunities=accounts * 3 // 5)
     build_activity(plan, now)
+    build_integrations(plan, now)
     return plan

@@ -28,7 +28,7 @@ from backend.integrations.schemas import (
     WebhookPatch,
 )
 from backend.integrations.tables import DeliveryStatus
-from backend.schemas import Limit, Offset, Page, PathId
+from backend.schemas import Limit, Offset, Page, PathId, Search
 
 
 class WebhookController(Controller):
@@ -120,11 +120,13 @@ class ImportController(Controller):
         self,
         kind: FromQuery[Kind | None] = None,
         mode: FromQuery[Literal["dry_run", "commit"] | None] = None,
+        q: Search = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[ImportRunOut]:
-        """Past imports, newest first (dry runs too), with their counts and the error rows' link."""
-        return await imports.list_runs(kind, mode, limit, offset)
+        """Past imports, newest first (dry runs too), with their counts and the error rows' link;
+        q finds a file name."""
+        return await imports.list_runs(kind, mode, limit, offset, q)
 
     @post("/preview", status_code=HTTP_200_OK, request_max_body_size=UPLOAD_MAX)
     async def preview(

@@ -71,9 +71,14 @@ async def _check_url(url: str) -> None:
         raise Invalid("url", str(exc)) from exc
 
 
+def new_secret() -> str:
+    """A hook's signing secret: 192 random bits, never derived from anything."""
+    return "whsec_" + secrets.token_hex(24)
+
+
 async def register(principal: Principal, data: WebhookIn) -> WebhookCreated:
     await _check_url(data.url)
-    secret = "whsec_" + secrets.token_hex(24)
+    secret = new_secret()
     row = await db.fetchrow(
         """INSERT INTO webhook (url, events, secret, created_by, created_at)
            VALUES ($1, $2, $3, $4, now())

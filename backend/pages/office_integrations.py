@@ -17,7 +17,7 @@ from backend.integrations.imports.kinds import FIELDS, Kind
 from backend.integrations.tables import DeliveryStatus
 from backend.pages import frame
 from backend.pages.listing import ListView
-from backend.schemas import Limit, Offset, PathId
+from backend.schemas import Limit, Offset, PathId, Search
 
 N_ = frame.N_
 
@@ -85,13 +85,14 @@ class ImportPages(Controller):
         request: Request[Any, Any, Any],
         kind: FromQuery[Kind | None] = None,
         mode: FromQuery[Literal["dry_run", "commit"] | None] = None,
+        q: Search = None,
         limit: Limit = 25,
         offset: Offset = 0,
     ) -> Template:
         frame.office_principal(request, "imports")
-        runs = await imports.list_runs(kind, mode, limit, offset)
+        runs = await imports.list_runs(kind, mode, limit, offset, q)
         context = {
-            "view": ListView("/imports", runs, {"kind": kind, "mode": mode}),
+            "view": ListView("/imports", runs, {"q": q, "kind": kind, "mode": mode}),
             "kinds": KINDS,
             "modes": MODES,
             "field_labels": FIELD_LABELS,

@@ -72,5 +72,7 @@ async def test_past_imports_are_listed_newest_first_with_their_counts(api):
     assert commits.json()["total"] == 2
     leads = await api.get("/api/imports", params={"kind": "leads"}, headers=admin.headers)
     assert leads.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
+    found = await api.get("/api/imports", params={"q": "BAD"}, headers=admin.headers)
+    assert [r["filename"] for r in found.json()["items"]] == ["bad.csv"]
     wrong = await api.get("/api/imports", params={"mode": "maybe"}, headers=admin.headers)
     assert wrong.status_code == 400

@@ -35,6 +35,8 @@ async def test_the_settings_page_shows_what_is_saved(api):
         page.text
     )
     assert re.search(r'name="recycle_days\.A"[^>]*value="30"', page.text)
+    assert '<option value="won" selected>' in page.text  # each stage's kind as saved
+    assert '<option value="lost" selected>' in page.text
     assert 'value="初步接洽"' in page.text  # the default stages, both names
     assert 'id="f-contact_enabled" aria-describedby="e-contact_enabled" checked' in page.text
     chinese = await api.get("/settings", headers={**admin.headers, "Accept-Language": "zh-CN"})
@@ -50,6 +52,10 @@ async def test_the_imports_page_lists_past_runs(api):
     assert "gamma.csv" in page.text
     run = await db.fetchval("SELECT id FROM import_run")
     assert f'href="/api/imports/{run}/errors.xlsx"' in page.text
+    searched = await api.get(
+        "/imports", params={"q": "gam", "kind": "accounts"}, headers=admin.headers
+    )
+    assert "gamma.csv" in searched.text
     none = await api.get("/imports", params={"kind": "leads"}, headers=admin.headers)
     assert "gamma.csv" not in none.text
     assert (await api.get("/imports", params={"x": "1"}, headers=admin.headers)).status_code == 400
@@ -74,5 +80,12 @@ async def test_the_webhook_pages_show_hooks_and_deliveries(api):
     detail = await api.get(f"/webhooks/{hook}", headers=admin.headers)
     assert detail.status_code == 200
     assert 'data-api="/api/webhooks/deliveries/' in detail.text  # a failed one may be retried
+    assert '<span class="chip bad delivery-state">Failed</span>' in detail.text
+    await db.execute("UPDATE webhook_delivery SET status = 'pending'")
+    queued = await api.get(f"/webhooks/{hook}", headers=admin.headers)
+    assert "Queued" in queued.text
+    assert 'data-api="/api/webhooks/deliveries/' not in queued.text  # queued: no retry
     assert "whsec_x" not in detail.text
+    failed = await api.get(f"/webhooks/{hook}", params={"status": "failed"}, headers=admin.headers)
+    assert 'data-delivery="' not in failed.text  # the queued one is not failed
     assert (await api.get("/webhooks/999999", headers=admin.headers)).status_code == 404

@@ -219,10 +219,13 @@ FROM import_run r LEFT JOIN app_user u ON u.id = r.created_by"""
 
 
 async def list_runs(
-    kind: Kind | None, mode: str | None, limit: int, offset: int
+    kind: Kind | None, mode: str | None, limit: int, offset: int, q: str | None = None
 ) -> Page[ImportRunOut]:
-    """Past runs, newest first: dry runs and commits, with their counts."""
+    """Past runs, newest first: dry runs and commits, with their counts; q finds a file name."""
     where, args = "TRUE", []
+    if q:
+        args.append(q.strip().lower())
+        where += f" AND strpos(lower(r.filename), ${len(args)}) > 0"
     if kind is not None:
         args.append(kind.value)
         where += f" AND r.kind = ${len(args)}"

@@ -102,10 +102,21 @@ function figure(label, value) {
   return pair;
 }
 
+const MESSAGES = W.messages.map(([pattern, text]) => [new RegExp(pattern), text]);
+
+/** A row's problem in the page's language (the API words them in English). */
+function said(message) {
+  for (const [pattern, text] of MESSAGES) {
+    const match = pattern.exec(message);
+    if (match) return text.replace(/\{(\d)\}/g, (_, i) => match[Number(i)] ?? "");
+  }
+  return message;
+}
+
 function problemRows(items) {
   return items.map((p) => {
     const row = document.createElement("tr");
-    for (const [value, css] of [[p.row, "num"], [W.fields[p.field] || p.field || "–", ""], [p.message, ""]]) {
+    for (const [value, css] of [[p.row, "num"], [W.fields[p.field] || p.field || "–", ""], [said(p.message), ""]]) {
       const cell = document.createElement("td");
       cell.textContent = value;
       if (css) cell.className = css;
