@@ -14,9 +14,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Browser libraries (Leaflet) from the npm registry, pinned by pwa/package-lock.json.
+# Browser libraries (Leaflet) from the npm registry, pinned by pwa/package-lock.json. They ship
+# built files: no package's install script runs (swagger-ui-dist's @scarf/scarf would report the
+# install to its vendor, and npm warns about it on every fresh `make run`).
 pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
-	cd pwa && npm ci --no-audit --no-fund
+	cd pwa && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 # Translations: the gettext catalogs compiled from pwa/locale/*/LC_MESSAGES/*.po (messages.po

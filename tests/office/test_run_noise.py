@@ -41,3 +41,11 @@ def test_the_editable_install_is_a_plain_path_so_setuptools_says_nothing():
     [pth] = site.glob("__editable__.fieldline-*.pth")
     assert pth.read_text().strip() == str(ROOT), pth.read_text()
     assert not list(site.glob("__editable___fieldline_*_finder.py"))
+
+
+def test_npm_installs_the_browser_libraries_without_running_their_scripts():
+    """A fresh `make run` printed npm's install-scripts warning (swagger-ui-dist's @scarf/scarf
+    postinstall, which reports the install to its vendor): no script runs, nothing is said."""
+    makefile = (ROOT / "Makefile").read_text()
+    [install] = [line for line in makefile.splitlines() if "npm ci" in line]
+    assert "--ignore-scripts" in install, install
