@@ -107,10 +107,13 @@ def xlsx_response(
     rows: Iterable[Sequence[Any]], header: Sequence[str], filename: str, sheet: str = "Export"
 ) -> Response[bytes]:
     """Rows as an XLSX download named `filename` (".xlsx" added when missing)."""
+    return xlsx_download(xlsx_bytes(rows, header, sheet), filename)
+
+
+def xlsx_download(body: bytes, filename: str) -> Response[bytes]:
+    """A workbook made by xlsx_bytes (in a worker thread, for a big one) as a download."""
     if not filename.endswith(".xlsx"):
         filename += ".xlsx"
     return Response(
-        xlsx_bytes(rows, header, sheet),
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": _disposition(filename)},
+        body, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": _disposition(filename)}
     )
