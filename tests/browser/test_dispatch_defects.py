@@ -54,6 +54,13 @@ async def test_times_follow_the_persons_language_not_the_browsers(api, server):
         line = await cell.evaluate("c => parseFloat(getComputedStyle(c).lineHeight) || 24")
         assert height < line * 1.6, (height, line)
 
+        # The tables' downloads follow the filters chosen on the board.
+        await page.locator("#skill-filter").select_option("hvac")
+        link = page.locator('a[data-export="jobs.xlsx"]')
+        await expect(link).to_have_attribute(
+            "href", "/api/boards/dispatch/xlsx?skill=hvac&table=jobs"
+        )
+
 
 @pytest.mark.parametrize("width", [1280, 1920])
 async def test_the_queue_grows_with_its_jobs_instead_of_scrolling_inside(api, server, width):

@@ -120,3 +120,22 @@ async def test_an_unknown_table_is_a_400_naming_it(api):
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "table"
+
+
+async def test_every_board_table_links_its_csv_and_xlsx(api):
+    people = await team(api)
+    headers = people["supervisor"].headers
+    for board, tables in (
+        ("satisfaction", ("summary", "weeks", "engineers", "products", "parts", "low_ratings")),
+        ("sales", ("reps", "days", "off_site", "uncontacted")),
+    ):
+        page = await api.get(f"/boards/{board}", headers=headers)
+        assert page.status_code == 200
+        for table in tables:
+            for fmt in ("csv", "xlsx"):
+                assert f"/api/boards/{board}/{fmt}?table={table}&amp;" in page.text, (board, table)
+    dispatch = await api.get("/boards/dispatch", headers=headers)
+    for table in ("jobs", "engineers"):
+        for fmt in ("csv", "xlsx"):
+            assert f'data-export="{table}.{fmt}"' in dispatch.text
+            assert f'href="/api/boards/dispatch/{fmt}?table={table}"' in dispatch.text
