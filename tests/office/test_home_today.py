@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from backend import db
 from tests.support.activity import contract, plan_line
 from tests.support.factories import account, team
+from tests.support.loop import completed_job, file_request, world
 
 
 async def _task(title: str, assignee: int, hours: float, account_id: int | None, done=False):
@@ -74,3 +75,26 @@ async def test_an_empty_day_says_so(api):
     page = await api.get("/", headers=people["admin"].headers)
     assert "No overdue tasks." in page.text
     assert "No payments due." in page.text
+
+
+async def test_home_puts_breached_jobs_first_and_shows_this_weeks_low_ratings(api):
+    w = await world(api)
+    rated = await completed_job(api, w)
+    response = await api.post(
+        f"/api/public/devices/{w.token}/requests/{rated}/rating",
+        json={"score": 2, "comment": "Came late"},
+    )
+    assert response.status_code == 201, response.text
+    first = (await file_request(api, w.token, "Fan noise"))["id"]
+    late = (await file_request(api, w.token, "No cooling"))["id"]
+    # The later one's response window has passed: it is breached, so it leads.
+    await db.execute(
+        "UPDATE work_order SET respond_by = now() - interval '1 hour' WHERE id = $1", late
+    )
+    page = await api.get("/", headers=w.supervisor.headers)
+    jobs = re.findall(r'class="row-link" href="/work-orders/(\d+)"', page.text)
+    assert jobs[:2] == [str(late), str(first)]
+    assert str(rated) not in jobs  # done: not open
+    ratings = page.text.split('id="ratings-title"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/work-orders/{rated}"' in ratings
+    assert "Came late" in ratings
