@@ -167,7 +167,7 @@ def hook_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         pytest.fail(str(failed))
 
 
-async def test_an_admin_registers_a_webhook_and_sees_its_delivery(api, hook_server):
+async def test_an_admin_registers_a_webhook_and_sees_its_delivery(api, hook_server, tmp_path: Path):
     people = await team(api)
     admin = people["admin"]
     async with PushReceiver() as receiver, desktop(hook_server, admin) as page:
@@ -181,6 +181,7 @@ async def test_an_admin_registers_a_webhook_and_sees_its_delivery(api, hook_serv
         secret = page.locator("#secret")
         await expect(secret).to_have_text(re.compile(r"^whsec_\w+$"), timeout=WAIT)
         shown = await secret.inner_text()
+        await page.screenshot(path=tmp_path / "webhook-secret.png", full_page=True)
         await page.get_by_role("link", name="I have saved it").click()
         await expect(page).to_have_url(re.compile(r"/webhooks/\d+$"))
         assert shown not in await page.content()  # shown once
@@ -200,6 +201,7 @@ async def test_an_admin_registers_a_webhook_and_sees_its_delivery(api, hook_serv
         await expect(row.locator(".delivery-state")).to_have_text("Delivered")
         await row.locator("summary").click()
         await expect(row.locator(".tries li")).to_contain_text("HTTP 201")
+        await page.screenshot(path=tmp_path / "webhook-delivered.png", full_page=True)
 
         # Sent again by hand: a second request with the same event id.
         await row.get_by_role("button", name="Retry").click()
