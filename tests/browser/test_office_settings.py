@@ -120,6 +120,17 @@ async def test_an_admin_changes_a_stage_and_a_bad_pool_rule_is_refused_beside_it
         await expect(stages.locator('[data-error-for="[4].probability"]')).to_be_visible()
         await expect(proposal.locator('[data-field="probability"]')).to_have_value("55")
         await won.locator('[data-field="probability"]').fill("100")
+        # A new stage goes after the last open one and moves up; "Needs confirmed" is removed
+        # (retired: deals keep its name).
+        await stages.get_by_role("button", name="Add a stage").click()
+        trial = stages.locator("tbody tr").nth(4)
+        await expect(trial.locator('[data-field="name"]')).to_be_focused()
+        await trial.locator('[data-field="name"]').fill("Trial run")
+        await trial.locator('[data-field="name_zh"]').fill("试用")
+        await trial.locator('[data-field="probability"]').fill("60")
+        await trial.get_by_role("button", name="Move up").click()  # before Negotiation
+        await stages.locator("tbody tr").nth(1).get_by_role("button", name="Remove").click()
+        await expect(stages.locator("tbody tr")).to_have_count(6)
         await stages.get_by_role("button", name="Save the stages").click()
         await expect(stages.locator("[data-saved]")).to_be_visible(timeout=WAIT)
 
@@ -147,7 +158,16 @@ async def test_an_admin_changes_a_stage_and_a_bad_pool_rule_is_refused_beside_it
 
     admin = people["admin"].headers
     stages_now = (await api.get("/api/stages", headers=admin)).json()
-    assert [s["probability"] for s in stages_now] == [10, 30, 55, 70, 100, 0]
+    assert [(s["name"], s["probability"]) for s in stages_now] == [
+        ("Initial contact", 10),
+        ("Proposal and quote", 55),
+        ("Trial run", 60),
+        ("Negotiation", 70),
+        ("Won", 100),
+        ("Lost", 0),
+    ]
+    assert stages_now[2]["name_zh"] == "试用"
+    assert await db.fetchval("SELECT name FROM stage WHERE retired") == "Needs confirmed"
     pool_now = (await api.get("/api/settings/pool", headers=admin)).json()
     assert (pool_now["warn_days"], pool_now["recycle_days"]["B"]) == (5, 21)
     sla_now = (await api.get("/api/settings/sla", headers=admin)).json()
