@@ -281,12 +281,16 @@ class SalesHistory:
         roll = rng.random()
         status = "active" if roll < 0.75 else "completed" if roll < 0.85 else (
             "pending_approval" if amount >= 100_000 else "draft")  # fmt: skip
-        created = won + timedelta(hours=rng.randint(2, 48))
+        created = min(self.now, won + timedelta(hours=rng.randint(2, 48)))
         activated = (
-            created + timedelta(days=rng.randint(0, 3))
+            min(self.now, created + timedelta(days=rng.randint(0, 3)))
             if status in ("active", "completed")
             else None
         )
+        if status == "completed" and (
+            activated is None or activated + timedelta(days=30) > self.now or starts >= self.today
+        ):
+            status = "active"  # completed only once it has run for a while: events in order
         self.out["contracts"].append(
             (f"HT-{starts.year}-{n + 1:04d}", account, deal, owner, title, amount, "CNY", starts,
              ends, status, activated, owner, created, activated or created)
