@@ -183,10 +183,29 @@ class ContractPages(Controller):
         if deal is not None:
             account_id = deal.account_id
         account = await customers.get_account(principal, account_id) if account_id else None
+        deals = []
+        if account is not None:  # the account's deals a contract may close, won ones first
+            found = await opportunities.list_opportunities(
+                principal,
+                stage_id=None,
+                owner_id=None,
+                account_id=account.id,
+                closing_before=None,
+                open_only=None,
+                q=None,
+                sort=None,
+                limit=100,
+                offset=0,
+            )
+            deals = sorted(
+                (o for o in found.items if o.stage_kind != "lost" and o.id != opportunity_id),
+                key=lambda o: o.stage_kind != "won",
+            )
         starts = today()
         context = {
             "account": account,
             "deal": deal,
+            "deals": deals,
             "number": await contracts.free_number(today().year),
             "starts_on": starts,
             "ends_on": add_months(starts, 12) - timedelta(days=1),  # a year's term

@@ -112,6 +112,11 @@ async def test_a_won_opportunity_prefills_the_new_contract(api):
     assert 'value="Boiler room refit"' in page.text
     assert 'value="186000' in page.text
     assert re.search(r'name="number" type="text" value="HT-\d{4}-0001"', page.text)
+    # From the account: its deals are the choices, none chosen yet.
+    page = await api.get(
+        "/contracts/new", params={"account_id": site["id"]}, headers=people["supervisor"].headers
+    )
+    assert f'<option value="{deal["id"]}" data-amount="186000' in page.text
     missing = await api.get(
         "/contracts/new", params={"opportunity_id": 999999}, headers=people["supervisor"].headers
     )
