@@ -15,17 +15,20 @@ from PIL import Image
 from playwright.async_api import Page, Response, Route, expect
 
 from backend import db
-from tests.support.factories import create
+from tests.support.factories import PASSWORD, create
 from tests.support.loop import SITE, engineer, file_request, step, world
 from tests.support.staff_app import (
     CONNECTION_RESET,
     OFFLINE,
     eventually,
+    fits_the_screen,
     phone,
     sign_in,
     until_ready_offline,
     until_synced,
 )
+
+BAD_REQUEST = "Failed to load resource: the server responded with a status of 400"
 
 
 def _camera_jpeg(path: Path) -> Path:
@@ -210,3 +213,35 @@ async def test_a_photo_whose_answer_was_lost_is_replayed_not_doubled(api, server
 
     assert answers == [(201, "true")]
     assert await _photos(job) == 1
+
+
+async def test_a_refusal_for_want_of_a_signature_shows_beside_the_pad_in_chinese(api, server):
+    """The signature became required after the page was loaded (a product's rule changed): the
+    server refuses the completion (400 naming `signature`), and the phone says why beside the pad;
+    the page fits a 360 px phone in Chinese."""
+    w = await world(api)
+    me = await engineer(api, w, 1)
+    job = int((await file_request(api, w.token, "Fan noise"))["id"])
+    await step(api, me, job, "accept")
+    await step(api, me, job, "arrive", {"lat": SITE[0], "lng": SITE[1]})
+    async with phone(server, locale="zh-CN", position=SITE, tolerate=(BAD_REQUEST,)) as (_, page):
+        await page.goto(f"{server}/login")
+        await page.get_by_label("邮箱").fill(me.email)
+        await page.get_by_label("密码").fill(PASSWORD)
+        await page.get_by_role("button", name="登录").click()
+        await page.wait_for_url(f"{server}/engineer")
+        await page.goto(f"{server}/jobs/{job}")
+        await expect(page.locator("#job-coverage")).to_have_text("不在合同或保修范围内：需收费")
+        await expect(page.locator("#signature-need")).to_have_text("此工单可不签名。")
+        await expect(page.get_by_text("拍维修前照片")).to_be_visible()
+        await fits_the_screen(page)
+        await db.execute(
+            "UPDATE product SET signature_required = true WHERE id = $1", w.product["id"]
+        )
+        await page.get_by_label("处理结果").fill("更换风扇")
+        await page.get_by_role("button", name="完成工单").click()
+        await expect(page.locator("#signature-error")).to_have_text("此工单需要客户签名。")
+        await expect(page.locator("#sync-conflicts")).to_contain_text(f"#{job}")
+        await expect(page.locator("#job-status")).to_have_attribute("data-status", "on_site")
+        await page.screenshot(path="/tmp/pwa-proof-refused-zh.png", full_page=True)
+    assert await db.fetchval("SELECT status FROM work_order WHERE id = $1", job) == "on_site"
