@@ -31,11 +31,12 @@ from tests.support.staff_app import (
 BAD_REQUEST = "Failed to load resource: the server responded with a status of 400"
 
 
-def _camera_jpeg(path: Path) -> Path:
-    """A phone camera's picture: 4000 × 3000 px, with a GPS position in its EXIF."""
-    image = Image.new("RGB", (4000, 3000), (30, 110, 160))
-    for x in range(0, 4000, 250):  # something to see, and to compress
-        image.paste((240, 180, 40), (x, 0, x + 120, 3000))
+def _camera_jpeg(path: Path, size: tuple[int, int] = (4000, 3000)) -> Path:
+    """A phone camera's picture (4000 × 3000 px), with a GPS position in its EXIF."""
+    width, height = size
+    image = Image.new("RGB", size, (30, 110, 160))
+    for x in range(0, width, 250):  # something to see, and to compress
+        image.paste((240, 180, 40), (x, 0, x + 120, height))
     exif = Image.Exif()
     exif[0x8825] = {1: "N", 2: (31.0, 13.0, 49.0), 3: "E", 4: (121.0, 28.0, 25.0)}
     image.save(path, "JPEG", quality=90, exif=exif)
@@ -69,6 +70,12 @@ async def _on_site_job_under_contract(api: AsyncClient) -> tuple[Any, Any, int]:
 
 async def _photos(job: int) -> Any:
     return await db.fetchval("SELECT count(*) FROM work_order_photo WHERE work_order = $1", job)
+
+
+async def _pauses_ended(job: int) -> Any:
+    return await db.fetchval(
+        "SELECT count(*) FROM work_order_pause WHERE work_order = $1 AND ended_at IS NOT NULL", job
+    )
 
 
 async def _sign(page: Page) -> None:
@@ -109,8 +116,9 @@ async def test_photo_and_signature_taken_offline_are_sent_once(api, server, tmp_
         await page.get_by_role("button", name="Pause", exact=True).click()
         await expect(page.locator("#pause-state")).to_contain_text("Waiting for a part")
         await page.get_by_role("button", name="Resume the work").click()
-        await until_synced(page)
         await expect(page.locator("#pause-state")).to_have_text("Working on site.")
+        await eventually(lambda: _pauses_ended(job), 1)
+        await until_synced(page)
 
         await context.set_offline(True)
         await expect(page.locator("#offline-banner")).to_be_visible()
@@ -185,7 +193,7 @@ async def test_a_photo_whose_answer_was_lost_is_replayed_not_doubled(api, server
     """The server stores the photo but its answer never reaches the phone: the outbox sends the
     same bytes again (the multipart boundary comes from the key) and gets the first answer."""
     _, me, job = await _on_site_job_under_contract(api)
-    picture = _camera_jpeg(tmp_path / "IMG_0002.jpg")
+    picture = _camera_jpeg(tmp_path / "IMG_0002.jpg", (1200, 900))
     photos = f"/api/work-orders/{job}/photos"
     answers: list[tuple[int, str | None]] = []
 
@@ -202,6 +210,7 @@ async def test_a_photo_whose_answer_was_lost_is_replayed_not_doubled(api, server
         await context.route(f"**{photos}", lose_the_answer)
         page.on("response", note)
         await page.goto(f"{server}/jobs/{job}")
+        await expect(page.locator("#photos")).to_be_visible()  # shown once the page is wired
         await page.locator("#photo-after").set_input_files(picture)
         await eventually(lambda: _photos(job), 1)
         await expect(page.locator("#sync")).to_have_attribute("data-pending", "1")
