@@ -54,7 +54,7 @@ SELECT id, 1 + id % 5, created_at + interval '3 hours', id % 5 < 2 FROM work_ord
 INSERT INTO follow_up (account, method, content, author, at)
 SELECT s.account, 'call', 'Called about the service contract ' || g, 2,
        now() - make_interval(mins => g * 53)
-FROM share s CROSS JOIN LATERAL generate_series(1, CASE WHEN s.mine = 1 THEN 1000 ELSE 150 END) g;
+FROM share s CROSS JOIN LATERAL generate_series(1, CASE WHEN s.mine = 1 THEN 1400 ELSE 150 END) g;
 INSERT INTO visit (rep, account, planned_at, checkin_at, on_site, checkout_at, outcome,
     created_at)
 SELECT 2, s.account, now() - make_interval(hours => g * 20), now() - make_interval(hours => g * 20),
