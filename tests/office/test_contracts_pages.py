@@ -158,8 +158,26 @@ async def test_a_contract_page_offers_the_steps_its_status_allows(api):
     assert "/approve" not in page.text
     assert 'data-kind="approved"' in page.text  # the approval in the history
 
+    assert "/complete" not in page.text  # not paid yet
+
+    paid = await api.post(
+        f"/api/contracts/{big['id']}/payments",
+        json={"amount": "150000", "received_on": date.today().isoformat(), "method": "cheque"},
+        headers=supervisor.headers,
+    )
+    assert paid.status_code == 201, paid.text
+    page = await api.get(path, headers=supervisor.headers)
+    assert f'data-api="/api/contracts/{big["id"]}/complete"' in page.text
+    assert 'data-status="paid"' in page.text
+    done = await api.post(f"/api/contracts/{big['id']}/complete", headers=supervisor.headers)
+    assert done.json()["status"] == "completed"
+    page = await api.get(path, headers=supervisor.headers)
+    assert "Nothing: the contract is completed." in page.text
+    assert "/void" not in page.text
+    assert 'data-kind="completed"' in page.text
+
     chinese = await api.get(path, headers={**supervisor.headers, "Accept-Language": "zh-CN"})
-    assert "记录回款" in chinese.text
+    assert "无：合同状态为「已完成」。" in chinese.text
     missing = await api.get("/contracts/999999", headers=supervisor.headers)
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("text/html")
