@@ -198,6 +198,8 @@ async def test_a_monthly_plan_shows_its_planned_jobs_and_suspending_asks_why(api
 
         await page.goto(f"{server}/work-orders/{job_id}")
         await expect(page.locator("#job-status")).to_have_text("Cancelled")
+        back = page.get_by_role("link", name=re.compile("Planned maintenance"))
+        await expect(back).to_have_attribute("href", f"/service-contracts/{contract_id}")
         await expect(page.locator("#events")).to_contain_text("Customer renovating until March")
 
     made = await api.get(f"/api/service-contracts/{contract_id}", headers=admin.headers)
