@@ -72,9 +72,12 @@ const SHELL = [
 ];
 // What the staff app reads; anything else (the customer's pages, boards, …) is left to the
 // network as if there were no worker.
-const APP_PAGES = /^\/(login|engineer|engineer\/jobs|rep|rep\/today|rep\/accounts|rep\/route|jobs\/\d+|visits\/\d+)$/;
+// The rep's sales screens (leads, pool, pipeline, an account) open offline too, with the answers
+// their pages asked the worker to keep (keepOffline).
+const APP_PAGES =
+  /^\/(login|engineer|engineer\/jobs|rep|rep\/today|rep\/accounts|rep\/accounts\/\d+|rep\/route|rep\/leads|rep\/pool|rep\/pipeline|jobs\/\d+|visits\/\d+)$/;
 const APP_API =
-  /^\/api\/(me|me\/jobs|me\/day|me\/today|work-orders\/\d+|engineers\/\d+\/stock|devices\/\d+\/coverage|visits|visits\/\d+|accounts|users\/\d+\/route)$/;
+  /^\/api\/(me|me\/jobs|me\/day|me\/today|work-orders\/\d+|engineers\/\d+\/stock|devices\/\d+\/coverage|visits|visits\/\d+|accounts|users\/\d+\/route|leads|pool|stages|opportunities|contracts|devices|accounts\/\d+|accounts\/\d+\/(contacts|timeline))$/;
 // A slow network is worse than a saved copy: after this long the copy is shown, and the answer,
 // when it comes, refreshes the cache for next time.
 const NETWORK_PATIENCE_MS = 4000;

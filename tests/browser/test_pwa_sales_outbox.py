@@ -211,10 +211,16 @@ async def test_a_lead_added_offline_is_made_once_online_and_duplicates_are_named
 
     async with phone(server, tolerate=(OFFLINE, CONNECTION_RESET, CONFLICT)) as (context, page):
         await sign_in(page, server, rep, "/rep")
-        await page.goto(f"{server}/rep/leads")
-        await until_ready_offline(page)
+        for tab in ("/rep/pipeline", "/rep/leads"):  # visited once online: kept for offline
+            await page.goto(f"{server}{tab}")
+            await until_ready_offline(page)
         page.on("response", note)
         await context.set_offline(True)
+        # The Leads tab opens offline from the worker's saved copy, the rep's leads with it.
+        await page.goto(f"{server}/rep/pipeline")
+        await page.get_by_role("link", name="Leads").click()
+        await page.wait_for_url(f"{server}/rep/leads")
+        await expect(page.locator("#offline-banner")).to_be_visible()
         form = page.locator("#lead-form")
         await form.get_by_label("Name", exact=True).fill("Li Wei")
         await form.get_by_label("Company", exact=True).fill("Jade River Foods")
