@@ -81,7 +81,7 @@ async def test_an_admin_imports_a_csv_fixing_a_mapping_dry_run_first(api, server
 
         await page.get_by_role("button", name="Import the valid rows").click()
         await expect(page.locator("#report-title")).to_have_text("3. Imported")
-        await expect(_figure(page, "Created")).to_have_text("2")
+        await expect(_figure(page, "Rows created")).to_have_text("2")
         assert await _accounts() == 2
         link = page.get_by_role("link", name="Download the rows in error (.xlsx)")
         async with page.expect_download() as download:
@@ -94,7 +94,7 @@ async def test_an_admin_imports_a_csv_fixing_a_mapping_dry_run_first(api, server
         await expect(_figure(page, "Would create")).to_have_text("0")
         await expect(_figure(page, "Would skip")).to_have_text("2")
         await page.get_by_role("button", name="Import the valid rows").click()
-        await expect(_figure(page, "Created")).to_have_text("0")
+        await expect(_figure(page, "Rows created")).to_have_text("0")
         await expect(_figure(page, "Skipped")).to_have_text("2")
         assert await _accounts() == 2
 

@@ -51,3 +51,21 @@ def test_a_locale_without_catalogs_speaks_english(locale_dir):
 def test_the_real_catalogs_load():
     i18n.catalogs.cache_clear()
     assert i18n.translations("zh_CN").gettext("Sign in") != "Sign in"
+
+
+def test_no_message_is_translated_two_ways():
+    """The catalogs are merged into one, the last file's word winning: an English message that two
+    catalogs translate differently would read one way or the other by the files' order. A message
+    whose meaning differs by place needs a message of its own ("Rows created" beside "Created")."""
+    from babel.messages.pofile import read_po
+
+    words: dict[str, dict[str, str]] = {}
+    for po_file in sorted((i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES").glob("*.po")):
+        with po_file.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string:
+                    msgid = message.id if isinstance(message.id, str) else message.id[0]
+                    text = message.string if isinstance(message.string, str) else message.string[0]
+                    words.setdefault(msgid, {})[po_file.name] = text
+    two_ways = {m: seen for m, seen in words.items() if len(set(seen.values())) > 1}
+    assert two_ways == {}
