@@ -102,6 +102,17 @@ COLUMNS = (
     field(N_("Created"), "created_at"),
     field(N_("Last change"), "updated_at"),
 )
+# The pool's file (/leads/pool/export): who is there, why and since when.
+POOL_COLUMNS = (
+    field(N_("Name"), "name"),
+    field(N_("Company"), "company"),
+    field(N_("Grade"), "grade"),
+    field(N_("Phone"), "phone"),
+    field(N_("Why in the pool"), "why", WHY),
+    field(N_("Reason"), "reason"),
+    field(N_("Former owner"), "former_owner_name"),
+    field(N_("In the pool since"), "since"),
+)
 PoolKind = Annotated[Literal["lead", "account"], QueryParameter()]
 FOLLOW_UPS_SHOWN = 50
 
@@ -201,7 +212,10 @@ class LeadPages(Controller):
         context = {
             # The kind shown is the tab, not a filter (the default, leads, needs no mention).
             "view": ListView(
-                "/leads/pool", page, {"kind": None if kind == "lead" else kind, "q": q}
+                "/leads/pool",
+                page,
+                {"kind": None if kind == "lead" else kind, "q": q},
+                exportable=True,
             ),
             "kind": kind,
             "pool": found,
@@ -209,6 +223,23 @@ class LeadPages(Controller):
             **WORDS,
         }
         return frame.render(request, "leads", "office/pool.html", context)
+
+    @get("/pool/export")
+    async def pool_export(
+        self,
+        request: Request[Any, Any, Any],
+        format: ExportFormat,
+        kind: PoolKind = "lead",
+        q: Search = None,
+    ) -> Response[bytes]:
+        """Every lead (or account) of the pool's search, as CSV or XLSX."""
+        principal = frame.office_principal(request, "leads")
+
+        async def fetch(limit: int, offset: int) -> Any:
+            found = await pool.list_pool(principal, kind, q, limit, offset)
+            return Page(items=found.items, total=found.total, limit=limit, offset=offset)
+
+        return await download(request, format, fetch, POOL_COLUMNS, f"pool-{kind}s")
 
     @get("/new")
     async def new(self, request: Request[Any, Any, Any]) -> Template:

@@ -59,7 +59,7 @@ CASES += [
         Case(
             "GET", f"{path}/export?format={fmt}", (302, 200, 200, 403, 403), route=f"{path}/export"
         )
-        for path in ("/leads", "/pipeline/list")
+        for path in ("/leads", "/pipeline/list", "/leads/pool")
         for fmt in ("csv", "xlsx")
     ],
     *[

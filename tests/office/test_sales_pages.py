@@ -5,8 +5,11 @@ its list, and an opportunity's page (history; a won one prompts a contract)."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
+
+import openpyxl
 
 from backend import db
 from backend.demo.load import DEMO_PASSWORD, load_demo
@@ -99,6 +102,28 @@ async def test_the_pool_says_why_and_since_when_and_offers_claim_and_assign(api)
     chinese = await api.get("/leads/pool?lang=zh_CN", headers=sup.headers)
     assert "主动退回" in chinese.text
     assert "今天还可领取 20 个" in chinese.text
+
+    # The pool downloads as the page shows it: why, the reason, since when, whose it was.
+    assert (
+        "/leads/pool/export?q=Cedar&amp;format=csv"
+        in (await api.get("/leads/pool", params={"q": "Cedar"}, headers=sup.headers)).text
+    )
+    csv = await api.get(
+        "/leads/pool/export",
+        params={"format": "csv", "q": "Cedar", "lang": "en"},
+        headers=sup.headers,
+    )
+    assert csv.status_code == 200, csv.text
+    header, row = csv.content.decode("utf-8-sig").strip().splitlines()
+    assert header.startswith("Name,Company,Grade,Phone,Why in the pool,Reason,Former owner")
+    assert row.startswith("Dai Yu,Cedar Mills,,,Released,No budget this year,")
+    assert csv.headers["X-Total-Count"] == "1"
+    xlsx = await api.get(
+        "/leads/pool/export", params={"format": "xlsx", "kind": "account"}, headers=sup.headers
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    assert "Juniper Hotel" in [row[0] for row in sheet.iter_rows(values_only=True)]
 
 
 async def test_a_leads_page_shows_its_score_reasons_moves_and_follow_ups(api):
