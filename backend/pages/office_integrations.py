@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
@@ -16,6 +16,7 @@ from backend.integrations.imports import service as imports
 from backend.integrations.imports.kinds import FIELDS, Kind
 from backend.integrations.tables import DeliveryStatus
 from backend.pages import frame
+from backend.pages.export import Column, ExportFormat, Fetch, download, field
 from backend.pages.listing import ListView
 from backend.schemas import Limit, Offset, PathId, Search
 
@@ -74,6 +75,45 @@ DELIVERY_STATUSES = {
 }
 
 
+# The files of the past imports and of a hook's deliveries: what their lists show.
+IMPORT_COLUMNS = (
+    field(N_("When"), "created_at"),
+    field(N_("By"), "created_by_name"),
+    field(N_("Holds"), "kind", KINDS),
+    field(N_("File"), "filename"),
+    field(N_("Run"), "mode", MODES),
+    field(N_("Rows"), "rows"),
+    field(N_("Rows created"), "created"),
+    field(N_("Updated"), "updated"),
+    field(N_("Skipped"), "skipped"),
+    field(N_("Errors"), "errors_total"),
+)
+DELIVERY_COLUMNS = (
+    field(N_("When"), "created_at"),
+    field(N_("Event"), "event_type"),
+    field(N_("Event id"), "event_id"),
+    field(N_("State"), "status", DELIVERY_STATUSES),
+    field(N_("Tries"), "attempts"),
+    field(N_("Last answer"), "last_status"),
+    Column(N_("Last error"), lambda d: d.last_error),
+    field(N_("Delivered"), "delivered_at"),
+)
+
+
+def runs_of(kind: Kind | None, mode: str | None, q: str | None) -> Fetch:
+    async def fetch(limit: int, offset: int) -> Any:
+        return await imports.list_runs(kind, mode, limit, offset, q)
+
+    return fetch
+
+
+def deliveries_of(webhook_id: int, status: DeliveryStatus | None) -> Fetch:
+    async def fetch(limit: int, offset: int) -> Any:
+        return await webhooks.deliveries(webhook_id, status, limit, offset)
+
+    return fetch
+
+
 class ImportPages(Controller):
     path = "/imports"
     include_in_schema = False
@@ -90,15 +130,29 @@ class ImportPages(Controller):
         offset: Offset = 0,
     ) -> Template:
         frame.office_principal(request, "imports")
-        runs = await imports.list_runs(kind, mode, limit, offset, q)
+        runs = await runs_of(kind, mode, q)(limit, offset)
+        filters = {"q": q, "kind": kind, "mode": mode}
         context = {
-            "view": ListView("/imports", runs, {"q": q, "kind": kind, "mode": mode}),
+            "view": ListView("/imports", runs, filters, exportable=True),
             "kinds": KINDS,
             "modes": MODES,
             "field_labels": FIELD_LABELS,
             "fields": {k.value: [(f.name, f.required) for f in FIELDS[k]] for k in Kind},
         }
         return frame.render(request, "imports", "office/imports.html", context)
+
+    @get("/export")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        format: ExportFormat,
+        kind: FromQuery[Kind | None] = None,
+        mode: FromQuery[Literal["dry_run", "commit"] | None] = None,
+        q: Search = None,
+    ) -> Response[bytes]:
+        """The past imports of the list's filter, as CSV or XLSX."""
+        frame.office_principal(request, "imports")
+        return await download(request, format, runs_of(kind, mode, q), IMPORT_COLUMNS, "imports")
 
 
 class WebhookPages(Controller):
@@ -126,14 +180,29 @@ class WebhookPages(Controller):
     ) -> Template:
         frame.office_principal(request, "webhooks")
         hook = await webhooks.get_hook(webhook_id)
-        found = await webhooks.deliveries(webhook_id, status, limit, offset)
+        found = await deliveries_of(webhook_id, status)(limit, offset)
+        view = ListView(f"/webhooks/{webhook_id}", found, {"status": status}, exportable=True)
         context = {
             "hook": hook,
-            "view": ListView(f"/webhooks/{webhook_id}", found, {"status": status}),
+            "view": view,
             "events": EVENTS,
             "statuses": DELIVERY_STATUSES,
         }
         return frame.render(request, "webhooks", "office/webhook.html", context)
+
+    @get("/{webhook_id:int}/export")
+    async def export_deliveries(
+        self,
+        request: Request[Any, Any, Any],
+        webhook_id: PathId,
+        format: ExportFormat,
+        status: FromQuery[DeliveryStatus | None] = None,
+    ) -> Response[bytes]:
+        """A hook's deliveries of the list's filter, as CSV or XLSX."""
+        frame.office_principal(request, "webhooks")
+        await webhooks.get_hook(webhook_id)  # an unknown hook is a 404, not an empty file
+        fetch = deliveries_of(webhook_id, status)
+        return await download(request, format, fetch, DELIVERY_COLUMNS, f"webhook-{webhook_id}")
 
 
 INTEGRATION_PAGES = [ImportPages, WebhookPages]

@@ -123,4 +123,17 @@ CASES += [
     Case("GET", "/imports", ADMIN_PAGE),
     Case("GET", "/webhooks", ADMIN_PAGE),
     Case("GET", "/webhooks/{webhook}", ADMIN_PAGE, route="/webhooks/{webhook_id}"),
+    *[
+        Case("GET", f"/imports/export?format={fmt}", ADMIN_PAGE, route="/imports/export")
+        for fmt in ("csv", "xlsx")
+    ],
+    *[
+        Case(
+            "GET",
+            f"/webhooks/{{webhook}}/export?format={fmt}",
+            ADMIN_PAGE,
+            route="/webhooks/{webhook_id}/export",
+        )
+        for fmt in ("csv", "xlsx")
+    ],
 ]

@@ -4,7 +4,10 @@ import field has its words, and the pages show the saved values, past runs and d
 
 from __future__ import annotations
 
+import io
 import re
+
+import openpyxl
 
 from backend import db
 from backend.integrations.imports.kinds import FIELDS
@@ -60,6 +63,19 @@ async def test_the_imports_page_lists_past_runs(api):
     assert "gamma.csv" not in none.text
     assert (await api.get("/imports", params={"x": "1"}, headers=admin.headers)).status_code == 400
 
+    assert "/imports/export?q=gam&amp;kind=accounts&amp;format=csv" in searched.text
+    csv = await api.get(
+        "/imports/export", params={"format": "csv", "q": "gam", "lang": "en"}, headers=admin.headers
+    )
+    assert csv.status_code == 200, csv.text
+    header, row = csv.content.decode("utf-8-sig").strip().splitlines()
+    assert header == "When,By,Holds,File,Run,Rows,Rows created,Updated,Skipped,Errors"
+    assert ",Accounts,gamma.csv,Dry run,1,0,0,0,1" in row
+    empty = await api.get(
+        "/imports/export", params={"format": "csv", "kind": "leads"}, headers=admin.headers
+    )
+    assert len(empty.content.decode("utf-8-sig").strip().splitlines()) == 1
+
 
 async def test_the_webhook_pages_show_hooks_and_deliveries(api):
     people = await team(api)
@@ -89,3 +105,19 @@ async def test_the_webhook_pages_show_hooks_and_deliveries(api):
     failed = await api.get(f"/webhooks/{hook}", params={"status": "failed"}, headers=admin.headers)
     assert 'data-delivery="' not in failed.text  # the queued one is not failed
     assert (await api.get("/webhooks/999999", headers=admin.headers)).status_code == 404
+
+    assert f"/webhooks/{hook}/export?status=failed&amp;format=xlsx" in failed.text
+    sheet = await api.get(
+        f"/webhooks/{hook}/export",
+        params={"format": "xlsx", "lang": "zh_CN"},
+        headers=admin.headers,
+    )
+    assert sheet.status_code == 200, sheet.text
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
+    )
+    assert rows[0][:5] == ("时间", "事件", "事件编号", "状态", "尝试次数")
+    assert rows[1][1] == "lead.created"
+    assert rows[1][3:6] == ("排队中", 8, 500)
+    gone = await api.get("/webhooks/999999/export", params={"format": "csv"}, headers=admin.headers)
+    assert gone.status_code == 404
