@@ -24,6 +24,7 @@ from tests.support.factories import (
     staff,
     team,
 )
+from tests.support.office_pages import open_and_check
 
 TILES = "https://tile.openstreetmap.org/**"
 WAIT = 10_000  # ms: a bound for a hung test, never a claim about speed
@@ -248,57 +249,10 @@ async def _pages(api: Any) -> tuple[Staff, list[str], set[str]]:
     return admin, paths, {w["name"], "Wang Fang", "Harbour Foods", "Chiller upgrade", "Chillers"}
 
 
-LAYOUT_PROBLEMS = """() => {
-  const problems = [];
-  const width = document.documentElement.clientWidth;
-  if (document.documentElement.scrollWidth > width + 1) problems.push("page scrolls sideways");
-  const text = document.body.innerText.trim();
-  if (text.startsWith("{") || text.startsWith("[")) problems.push("raw JSON");
-  if (/\\{\\{|\\{%|%\\(\\w+\\)s/.test(text)) problems.push("template code on the page");
-  for (const el of document.querySelectorAll(".office-content *")) {
-    const box = el.getBoundingClientRect();
-    if (box.width && box.right > width + 1 && !el.closest(".scroll, .leaflet-container"))
-      problems.push("past the right edge: " + el.tagName + "." + el.className);
-  }
-  for (const el of document.querySelectorAll("th, .chip, .office-nav a, button")) {
-    const style = getComputedStyle(el);
-    const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
-    const box = el.getBoundingClientRect();
-    if (box.width && box.width < parseFloat(style.fontSize) * 1.6 && box.height > line * 2.5)
-      problems.push("squeezed, a letter per line: " + el.tagName + " " + el.innerText.slice(0, 20));
-  }
-  return [...new Set(problems)].slice(0, 10);
-}"""
-UNTRANSLATED = """() => [...document.querySelectorAll(
-    ".office-nav a, .office-content h1, .office-content h2, .office-content th, "
-    + ".office-content label, .office-content button, .office-content .button")]
-  .map((el) => el.innerText.trim())
-  .filter((t) => /[A-Za-z]{3,}/.test(t) && !/[\\u4e00-\\u9fff]/.test(t))"""
-# Words the same in both languages, and names the data carries (products, serials, people).
-NOT_WORDS = re.compile(
-    r"^(CSV|XLSX|VIP|SLA|SKU|API.OpenAPI.|JSON|[#\w-]*\d[\w-]*|Oakridge.*|.*·.*)$"
-)
-
-
-def _english(text: str, names: set[str]) -> bool:
-    """English words left once the data's names are taken out of the text."""
-    for name in names:
-        text = text.replace(name, "")
-    text = text.strip(" ·-:")
-    return bool(text) and not NOT_WORDS.match(text) and re.search("[A-Za-z]{3,}", text) is not None
-
-
 @pytest.mark.parametrize("width", [1280, 1920])
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
 async def test_every_page_renders_in_both_languages_at_both_widths(api, server, width, locale):
     admin, paths, names = await _pages(api)
     async with desktop(server, admin, width=width, locale=locale) as page:
         for path in paths:
-            response = await page.goto(f"{server}{path}")
-            assert response is not None, path
-            assert response.status == 200, path
-            await page.wait_for_load_state("networkidle")
-            assert await page.evaluate(LAYOUT_PROBLEMS) == [], path
-            if locale == "zh-CN":
-                english = [t for t in await page.evaluate(UNTRANSLATED) if _english(t, names)]
-                assert english == [], path
+            await open_and_check(page, f"{server}{path}", path, locale, names=names)

@@ -18,10 +18,9 @@ from playwright.async_api import Page, expect
 
 from backend.clock import run_job
 from backend.maintenance.plans import PLAN_ROUND
-from tests.browser.test_office import LAYOUT_PROBLEMS, NOT_WORDS, UNTRANSLATED, WAIT, desktop
+from tests.browser.test_office import WAIT, desktop
 from tests.support.factories import account, create, device, product, team
-
-PEOPLE = re.compile(r"^(Admin|Supervisor|Rep|Engineer) \d+$")  # the factories' names: data
+from tests.support.office_pages import open_and_check
 
 
 async def _ready(page: Page) -> None:
@@ -273,17 +272,4 @@ async def test_contract_pages_render_in_both_languages_at_both_widths(
     supervisor, paths = await _paths(api)
     async with desktop(server, supervisor, width=width, locale=locale) as page:
         for path in paths:
-            response = await page.goto(f"{server}{path}")
-            assert response is not None, path
-            assert response.status == 200, path
-            await page.wait_for_load_state("networkidle")
-            name = re.sub(r"\W+", "-", path.strip("/"))
-            await page.screenshot(path=tmp_path / f"{locale}-{width}-{name}.png", full_page=True)
-            assert await page.evaluate(LAYOUT_PROBLEMS) == [], path
-            if locale == "zh-CN":
-                english = [
-                    t
-                    for t in await page.evaluate(UNTRANSLATED)
-                    if not NOT_WORDS.match(t) and not PEOPLE.match(t)
-                ]
-                assert english == [], path
+            await open_and_check(page, f"{server}{path}", path, locale, shots=tmp_path)

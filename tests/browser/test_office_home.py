@@ -8,10 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.test_office import LAYOUT_PROBLEMS, _site, desktop
+from tests.browser.test_office import _site, desktop
 from tests.office.test_home_today import _task
 from tests.support.activity import contract, plan_line
 from tests.support.factories import account
+from tests.support.office_pages import LAYOUT_PROBLEMS
 
 
 @pytest.mark.parametrize("width", [1280, 1920])

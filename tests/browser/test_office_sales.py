@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.test_office import LAYOUT_PROBLEMS, NOT_WORDS, UNTRANSLATED, WAIT, desktop
+from tests.browser.test_office import WAIT, desktop
 from tests.support.factories import account, create, team
-
-PEOPLE = re.compile(r"^(Admin|Supervisor|Rep|Engineer) \d+$")  # the factories' names: data
+from tests.support.office_pages import open_and_check
 
 
 async def _stage_ids(api: Any, who: Any) -> dict[str, int]:
@@ -215,20 +214,7 @@ async def test_sales_pages_render_in_both_languages(api, server, locale, width, 
     sup, paths = await _sales_paths(api)
     async with desktop(server, sup, width=width, locale=locale) as page:
         for path in paths:
-            response = await page.goto(f"{server}{path}")
-            assert response is not None, path
-            assert response.status == 200, path
-            await page.wait_for_load_state("networkidle")
-            name = re.sub(r"\W+", "-", path.strip("/"))
-            await page.screenshot(path=tmp_path / f"{locale}-{width}-{name}.png", full_page=True)
-            assert await page.evaluate(LAYOUT_PROBLEMS) == [], path
-            if locale == "zh-CN":
-                english = [
-                    t
-                    for t in await page.evaluate(UNTRANSLATED)
-                    if not NOT_WORDS.match(t) and not PEOPLE.match(t)
-                ]
-                assert english == [], path
+            await open_and_check(page, f"{server}{path}", path, locale, shots=tmp_path)
 
 
 async def test_a_change_that_looks_like_a_duplicate_shows_it_without_create_anyway(api, server):

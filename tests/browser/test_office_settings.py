@@ -16,8 +16,9 @@ import pytest
 from playwright.async_api import Page, expect
 
 from backend import db
-from tests.browser.test_office import LAYOUT_PROBLEMS, NOT_WORDS, UNTRANSLATED, WAIT, desktop
+from tests.browser.test_office import WAIT, desktop
 from tests.support.factories import team
+from tests.support.office_pages import check_page
 from tests.support.push_receiver import PushReceiver
 from tests.support.servers import ServerFailed, app_server
 from tests.support.staff_app import eventually
@@ -283,10 +284,4 @@ async def test_the_admin_pages_render_in_both_languages(api, server, locale, wid
                 said = "电话号码" if locale == "zh-CN" else "A phone number"
                 await expect(page.locator("#error-rows")).to_contain_text(said)
                 await page.evaluate("window.scrollTo(0, 0)")
-            name = re.sub(r"\W+", "-", path.strip("/"))
-            await page.screenshot(path=tmp_path / f"{locale}-{width}-{name}.png", full_page=True)
-            assert await page.evaluate(LAYOUT_PROBLEMS) == [], path
-            if locale == "zh-CN":
-                said = await page.evaluate(UNTRANSLATED)
-                english = [t for t in said if not NOT_WORDS.match(t) and t not in DATA]
-                assert english == [], path
+            await check_page(page, path, locale, names=DATA, shots=tmp_path)
