@@ -91,7 +91,8 @@ Lifespan = Callable[[Any], contextlib.AbstractAsyncContextManager[None]]
 
 
 def clock_lifespan(jobs: Sequence[Job]) -> Lifespan:
-    """The workers' clock: each job on its own beat, for as long as the app runs."""
+    """The workers' clock: each job on its own beat, for as long as the app runs (unless
+    FIELDLINE_WORKER_CLOCK=0)."""
 
     async def beat(job: Job) -> None:
         seconds = job.every.total_seconds()
@@ -104,7 +105,8 @@ def clock_lifespan(jobs: Sequence[Job]) -> Lifespan:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
-        running = [asyncio.create_task(beat(j)) for j in jobs if j.every > timedelta(0)]
+        wanted = jobs if get_settings().worker_clock else []
+        running = [asyncio.create_task(beat(j)) for j in wanted if j.every > timedelta(0)]
         try:
             yield
         finally:

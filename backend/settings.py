@@ -124,6 +124,9 @@ class Settings:
     repeat_days: int
     contact_rule: dict[str, int]
     board_refresh_seconds: int
+    # Whether each worker runs the periodic jobs (backend/clock.py); off where something else
+    # runs `fieldline clock --once` on a schedule, and in the tests' servers (tests run jobs).
+    worker_clock: bool
     # Sales: the company's currency (ISO 4217), contracts at or above this amount need a
     # supervisor's approval, and an active contract this many days from its end raises a renewal.
     currency: str
@@ -167,6 +170,7 @@ def get_settings() -> Settings:
         repeat_days=_int("FIELDLINE_FTF_DAYS", 30),
         contact_rule=_contact_rule("FIELDLINE_CONTACT_RULE", "A=3"),
         board_refresh_seconds=_int("FIELDLINE_BOARD_REFRESH_SECONDS", 300),
+        worker_clock=os.environ.get("FIELDLINE_WORKER_CLOCK", "1") != "0",
         currency=(os.environ.get("FIELDLINE_CURRENCY") or "CNY").upper()[:3],
         approval_threshold=_int("FIELDLINE_APPROVAL_THRESHOLD", 100_000),
         renewal_days=_int("FIELDLINE_RENEWAL_DAYS", 60),

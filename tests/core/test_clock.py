@@ -4,6 +4,7 @@ per job, `fieldline clock --once` to run them on demand; time moved in the data,
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 from backend import clock, db
@@ -103,3 +104,24 @@ async def test_clock_refuses_an_unknown_job(api):
     )
     assert result.returncode == 2
     assert "no clock job nope" in result.stderr
+
+
+async def test_the_workers_clock_beats_unless_turned_off(monkeypatch):
+    beat = asyncio.Event()
+
+    async def mark(now):
+        beat.set()
+        return "marked"
+
+    job = clock.Job("mark", timedelta(milliseconds=1), mark)
+    settings = clock.get_settings()
+    before = asyncio.all_tasks()
+    monkeypatch.setattr(clock, "get_settings", lambda: replace(settings, worker_clock=False))
+    async with clock.clock_lifespan([job])(None):
+        assert asyncio.all_tasks() == before  # nothing started: FIELDLINE_WORKER_CLOCK=0
+    monkeypatch.setattr(clock, "get_settings", lambda: replace(settings, worker_clock=True))
+    async with clock.clock_lifespan([job])(None):
+        assert len(asyncio.all_tasks() - before) == 1
+        async with asyncio.timeout(30):
+            await beat.wait()
+    assert asyncio.all_tasks() == before  # stopped with the app

@@ -59,11 +59,20 @@ def app_server(
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """The app on a free port of 127.0.0.1, serving database_url; yields (base URL, process).
 
-    env adds to (or overrides) the environment, e.g. FIELDLINE_BOARD_REFRESH_SECONDS="0".
+    env adds to (or overrides) the environment, e.g. FIELDLINE_BOARD_REFRESH_SECONDS="0". Its
+    workers' clock is off unless env turns it on (FIELDLINE_WORKER_CLOCK="1"): a session's server
+    must not send, expire or recycle the rows of the tests that run while it lives (the tests run
+    each job themselves, with time moved in the data).
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    environment = {**os.environ, "DATABASE_URL": database_url, "FIELDLINE_BASE_URL": url, **env}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "FIELDLINE_BASE_URL": url,
+        "FIELDLINE_WORKER_CLOCK": "0",
+        **env,
+    }
     command = [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     command += ["--no-proxy-headers"]  # as `fieldline serve`: backend/proxies.py decides
