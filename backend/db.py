@@ -225,16 +225,25 @@ async def execute(sql: str, *args: Any) -> str:
 async def fetch_page(
     select: str, where: str, args: list[Any], order: str, limit: int, offset: int
 ) -> tuple[list[asyncpg.Record], int]:
-    """One page of `select WHERE where` and the total count: the single pagination query shape."""
+    """One page of `select WHERE where` and the total count: the single pagination query shape,
+    in one statement (one round trip). The count is a one-row outer side that the page is joined
+    to, so a page past the end still carries the total (as one row of NULLs, marked by _on_page
+    being NULL); a nested loop over one outer row keeps the page's order. Each row also holds the
+    columns _page_total and _on_page, which no response struct names."""
     n = len(args)
     rows = await fetch(
-        f"{select} WHERE {where} ORDER BY {order} LIMIT ${n + 1} OFFSET ${n + 2}",
+        f"""SELECT counted.total AS _page_total, page.* FROM
+              (SELECT count(*) AS total FROM ({select} WHERE {where}) c) counted
+            LEFT JOIN LATERAL (
+              SELECT true AS _on_page, s.* FROM ({select} WHERE {where} ORDER BY {order}
+                                                 LIMIT ${n + 1} OFFSET ${n + 2}) s
+            ) page ON true""",
         *args,
         limit,
         offset,
     )
-    total = await fetchval(f"SELECT count(*) FROM ({select} WHERE {where}) counted", *args)
-    return rows, int(total)
+    total = int(rows[0]["_page_total"])
+    return ([] if rows[0]["_on_page"] is None else rows), total
 
 
 async def pending_migrations() -> list[str]:
